@@ -1,0 +1,21 @@
+import os
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@pytest.fixture(scope="session")
+def data_root():
+    """The real corpora folder. Real-data tests take this fixture (and carry @pytest.mark.real_data):
+    in CI a missing folder is a failure, on a user's machine a skip with the reason."""
+    from hf_emotion.paths import data_root as find_root
+
+    root = find_root()
+    if root is not None and root.is_dir():
+        return root
+    reason = "real corpora not found: set HF_EMOTION_DATA or place them in ../shared/data"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must have the real corpora: {reason}")
+    pytest.skip(reason)
