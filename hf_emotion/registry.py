@@ -39,7 +39,14 @@ class PipelineEntry:
     input_type: str = "text"
 
 
-MODELS: tuple[ModelEntry, ...] = ()
+MODELS: tuple[ModelEntry, ...] = (
+    ModelEntry(
+        "lem",
+        "hf_emotion.models.lem",
+        "LemConfig",
+        {"AutoModel": "LemModel", "AutoModelForSequenceClassification": "LemForSequenceClassification"},
+    ),
+)
 
 PIPELINES: tuple[PipelineEntry, ...] = ()
 
