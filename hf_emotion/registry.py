@@ -46,6 +46,7 @@ MODELS: tuple[ModelEntry, ...] = (
         "LemConfig",
         {"AutoModel": "LemModel", "AutoModelForSequenceClassification": "LemForSequenceClassification"},
     ),
+    ModelEntry("multiemo", "hf_emotion.models.multiemo", "MultiEmoConfig", {"AutoModel": "MultiEmoModel", "AutoModelForTokenClassification": "MultiEmoForConversationClassification"}),
 )
 
 PIPELINES: tuple[PipelineEntry, ...] = ()
