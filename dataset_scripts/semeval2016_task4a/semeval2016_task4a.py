@@ -13,7 +13,7 @@ import re
 import datasets
 
 from hf_emotion.data.cards import card_info
-from hf_emotion.data.readers import DataFormatError, read_delimited, require_files
+from hf_emotion.data.readers import DataFormatError, parse_choice, read_delimited, require_files
 
 CORPUS_FOLDER = "semeval2016_4a"
 
@@ -54,6 +54,5 @@ class SemEval2016Task4A(datasets.GeneratorBasedBuilder):
             created_at = rest[0] if rest else ""
             if created_at and not TWITTER_TIME.fullmatch(created_at):
                 raise DataFormatError(path, line, f"the 4th field holds {created_at!r}; expected it empty or a tweet time")
-            if label not in SENTIMENTS:
-                raise DataFormatError(path, line, f"label {label!r} is not one of {', '.join(SENTIMENTS)}")
+            label = parse_choice(label, SENTIMENTS, path, line, "label")
             yield line, {"id": tweet_id, "text": text, "label": label, "created_at": created_at}

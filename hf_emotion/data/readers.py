@@ -114,6 +114,21 @@ def parse_binary(value: Any, path: str | Path, line: int, column: str) -> int:
     raise DataFormatError(path, line, f"column {column!r} holds {value!r}; expected 0 or 1")
 
 
+def parse_int(value: str, path: str | Path, line: int, column: str) -> int:
+    """An integer cell; anything else is an error naming the cell."""
+    try:
+        return int(value)
+    except ValueError:
+        raise DataFormatError(path, line, f"column {column!r} holds {value!r}; expected an integer") from None
+
+
+def parse_choice(value: str, choices: Sequence[str], path: str | Path, line: int, column: str) -> str:
+    """A cell that must be one of `choices` (a class name)."""
+    if value not in choices:
+        raise DataFormatError(path, line, f"column {column!r} holds {value!r}; expected one of {', '.join(choices)}")
+    return value
+
+
 def parse_label_names(value: Any, delimiter: str, path: str | Path, line: int, column: str) -> list[str]:
     """Label names from a list cell: a JSON/Python list, a list literal in text, or a delimited string.
 

@@ -68,7 +68,7 @@ def test_fixture_formats_and_duplicates(tmp_path, load):
     ("test_lines", "message"),
     [
         (["5\tpositive\ttext"], r"twitter-2016test-A.tsv:1: expected 4 tab-separated fields, found 3"),
-        (["5\tpositive\ttext\t", "6\tjoyful\ttext\t"], r"twitter-2016test-A.tsv:2: label 'joyful' is not one of"),
+        (["5\tpositive\ttext\t", "6\tjoyful\ttext\t"], r"twitter-2016test-A.tsv:2: column 'label' holds 'joyful'; expected one of negative"),
         (["5\tpositive\ttext\tsomething else"], r"twitter-2016test-A.tsv:1: the 4th field holds 'something else'"),
     ],
 )
