@@ -46,6 +46,7 @@ MODELS: tuple[ModelEntry, ...] = (
         "LemConfig",
         {"AutoModel": "LemModel", "AutoModelForSequenceClassification": "LemForSequenceClassification"},
     ),
+    ModelEntry("datn", "hf_emotion.models.datn", "DatnConfig", {"AutoModel": "DatnModel", "AutoModelForSequenceClassification": "DatnForSequenceClassification"}),
     ModelEntry("multiemo", "hf_emotion.models.multiemo", "MultiEmoConfig", {"AutoModel": "MultiEmoModel", "AutoModelForTokenClassification": "MultiEmoForConversationClassification"}),
 )
 

@@ -1,0 +1,167 @@
+"""Training on two datasets at once: alternate source-task and target-task mini-batches.
+
+DATN (Yu et al. 2018) learns emotion (target) with help from sentiment (source): a source batch
+updates only the parameters the source task owns (the shared encoder and the sentiment head), a
+target batch updates everything. The paper uses two optimisers for this; here one optimiser does
+the same: after a source batch's backward pass the gradients of every parameter outside
+`model.source_parameter_names()` are set to None, and torch's Adam/AdamW skip parameters without a
+gradient entirely (no weight decay, no momentum step, no step count), so those parameters and
+their optimiser state stay bit-identical. Each parameter's Adam state then follows exactly the
+batches that update it. An epoch is one pass over the target data; the source data is cycled.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import datasets
+import numpy as np
+from torch.utils.data import DataLoader, Dataset, Sampler
+from transformers import Trainer
+
+ORDERS = ("source_first", "target_first")
+
+
+class SourceTargetDataset(Dataset):
+    """Source examples at indices [0, len(source)), target examples after them."""
+
+    def __init__(self, source, target):
+        self.source, self.target = source, target
+
+    def __len__(self):
+        return len(self.source) + len(self.target)
+
+    def __getitem__(self, index):
+        if index < len(self.source):
+            return self.source[index]
+        return self.target[index - len(self.source)]
+
+
+class InterleavedBatchSampler(Sampler[list[int]]):
+    """Batches of `SourceTargetDataset` indices: rounds of `source_batches` source batches and
+    `target_batches` target batches, in `order`. One epoch covers every target example once (the
+    last target batch may be short); the source examples form one endless stream of reshuffled
+    passes that continues across epochs. Everything derives from (seed, epoch), so a resumed run
+    sees the same batches."""
+
+    def __init__(
+        self,
+        num_source: int,
+        num_target: int,
+        batch_size: int,
+        *,
+        source_batches: int = 1,
+        target_batches: int = 1,
+        order: str = "source_first",
+        seed: int = 0,
+    ):
+        if order not in ORDERS:
+            raise ValueError(f"interleaving order must be one of {ORDERS}, got {order!r}")
+        if source_batches < 0 or target_batches < 1:
+            raise ValueError(
+                f"interleaving ratio needs source_batches >= 0 and target_batches >= 1, got {source_batches}:{target_batches}"
+            )
+        if num_target < 1 or (source_batches and num_source < 1) or batch_size < 1:
+            raise ValueError(
+                f"interleaving needs examples and a positive batch size: {num_source} source, "
+                f"{num_target} target, batch size {batch_size}"
+            )
+        self.num_source, self.num_target, self.batch_size = num_source, num_target, batch_size
+        self.source_batches, self.target_batches = source_batches, target_batches
+        self.order, self.seed, self.epoch = order, seed, 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def _rounds(self) -> int:
+        return -(-self._num_target_batches() // self.target_batches)
+
+    def _num_target_batches(self) -> int:
+        return -(-self.num_target // self.batch_size)
+
+    def __len__(self) -> int:
+        return self._num_target_batches() + self._rounds() * self.source_batches
+
+    def _permutation(self, stream: int, index: int, size: int) -> list[int]:
+        return np.random.default_rng([self.seed, stream, index]).permutation(size).tolist()
+
+    def _source_stream(self):
+        """Source indices from where this epoch starts in the endless stream of shuffled passes."""
+        start = self.epoch * self._rounds() * self.source_batches * self.batch_size
+        first_pass, offset = divmod(start, self.num_source)
+        for n in itertools.count(first_pass):
+            yield from self._permutation(0, n, self.num_source)[offset:]
+            offset = 0
+
+    def __iter__(self):
+        target = [self.num_source + i for i in self._permutation(1, self.epoch, self.num_target)]
+        target_batches = [target[i : i + self.batch_size] for i in range(0, len(target), self.batch_size)]
+        source = self._source_stream() if self.source_batches else iter(())
+        for r in range(self._rounds()):
+            block_t = target_batches[r * self.target_batches : (r + 1) * self.target_batches]
+            block_s = [list(itertools.islice(source, self.batch_size)) for _ in range(self.source_batches)]
+            yield from (block_s + block_t) if self.order == "source_first" else (block_t + block_s)
+
+
+class InterleavedTrainer(Trainer):
+    """A Trainer whose training batches alternate between `source_dataset` and `train_dataset` (the
+    target). A batch without `labels` is a source batch: it updates only the parameters named by
+    `model.source_parameter_names()`. Evaluation, checkpoints, resume and logging are the stock
+    Trainer's; evaluation runs on the target task (`label_names` defaults to ["labels"])."""
+
+    def __init__(self, *args, source_dataset, source_batches: int = 1, target_batches: int = 1,
+                 order: str = "source_first", **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.args.gradient_accumulation_steps != 1:
+            raise ValueError(
+                "InterleavedTrainer needs gradient_accumulation_steps=1: a source and a target batch "
+                f"update different parameters, so they cannot share an optimiser step (got {self.args.gradient_accumulation_steps})"
+            )
+        unwrapped = self.accelerator.unwrap_model(self.model)
+        if not hasattr(unwrapped, "source_parameter_names"):
+            raise TypeError(f"{type(unwrapped).__name__} has no source_parameter_names(): it cannot train on a source task")
+        self.source_parameters = unwrapped.source_parameter_names()
+        self.source_dataset = source_dataset
+        self.source_batches, self.target_batches, self.order = source_batches, target_batches, order
+        if self.args.label_names is None:
+            self.label_names = ["labels"]
+
+    def get_train_dataloader(self) -> DataLoader:
+        if self.train_dataset is None:
+            raise ValueError("InterleavedTrainer: training requires a train_dataset (the target task)")
+        sampler = InterleavedBatchSampler(
+            len(self.source_dataset),
+            len(self.train_dataset),
+            self._train_batch_size,
+            source_batches=self.source_batches,
+            target_batches=self.target_batches,
+            order=self.order,
+            seed=self.args.data_seed if self.args.data_seed is not None else self.args.seed,
+        )
+        loader = DataLoader(
+            SourceTargetDataset(self._model_columns(self.source_dataset, "source"),
+                                self._model_columns(self.train_dataset, "training")),
+            batch_sampler=sampler,
+            collate_fn=self.data_collator,
+            num_workers=self.args.dataloader_num_workers,
+            pin_memory=self.args.dataloader_pin_memory,
+        )
+        return self.accelerator.prepare(loader)
+
+    def _model_columns(self, dataset, description):
+        """Drop the columns forward() does not take, as the stock Trainer does for its train set."""
+        if isinstance(dataset, datasets.Dataset):
+            return self._remove_unused_columns(dataset, description=description)
+        return dataset
+
+    def training_step(self, model, inputs, num_items_in_batch=None):
+        source_batch = "labels" not in inputs
+        loss = super().training_step(model, inputs, num_items_in_batch)
+        if source_batch:
+            for name, parameter in self.accelerator.unwrap_model(model).named_parameters():
+                if name not in self.source_parameters:
+                    parameter.grad = None
+        return loss
+
+
+__all__ = ["InterleavedBatchSampler", "InterleavedTrainer", "SourceTargetDataset"]
