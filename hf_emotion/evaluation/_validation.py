@@ -29,10 +29,14 @@ def as_array(values, name: str, *, ndim: int = 2, dtype=np.float64) -> np.ndarra
     return array
 
 
-def check_finite(array: np.ndarray, name: str) -> np.ndarray:
-    bad = ~np.isfinite(array)
+def refuse_where(bad: np.ndarray, values: np.ndarray, message: str) -> None:
+    """Raise `message` with the first offending value and its place when any of `bad` is set."""
     if bad.any():
-        raise ValueError(f"{name} must be finite: found {array[bad][0]} at {position(bad)}")
+        raise ValueError(f"{message}: found {values[bad][0]} at {position(bad)}")
+
+
+def check_finite(array: np.ndarray, name: str) -> np.ndarray:
+    refuse_where(~np.isfinite(array), array, f"{name} must be finite")
     return array
 
 
@@ -41,9 +45,7 @@ def as_binary(values, name: str) -> np.ndarray:
     array = np.asarray(values)
     if array.dtype != bool:
         array = as_array(array, name)
-        bad = (array != 0) & (array != 1)
-        if bad.any():
-            raise ValueError(f"{name} must be binary (0/1): found {array[bad][0]} at {position(bad)}")
+        refuse_where((array != 0) & (array != 1), array, f"{name} must be binary (0/1)")
         return array == 1
     return as_array(array, name, dtype=bool)
 

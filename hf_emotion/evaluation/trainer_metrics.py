@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_array, position
+from ._validation import as_array, refuse_where
 from .multilabel import multilabel_metrics
 
 
@@ -55,9 +55,5 @@ def _select_scores(predictions, scores_index: int, n_labels: int) -> np.ndarray:
     if scores.shape[1] != n_labels:
         raise ValueError(f"{name} has shape {scores.shape} but config.num_labels is {n_labels}: expected (n, {n_labels})")
     outside = (scores < 0) | (scores > 1)
-    if outside.any():
-        raise ValueError(
-            f"{name} must be probabilities in [0, 1] (the model's `scores`, not its logits): "
-            f"found {scores[outside][0]} at {position(outside)}"
-        )
+    refuse_where(outside, scores, f"{name} must be probabilities in [0, 1] (the model's `scores`, not its logits)")
     return scores
