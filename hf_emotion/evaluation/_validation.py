@@ -42,12 +42,12 @@ def check_finite(array: np.ndarray, name: str) -> np.ndarray:
 
 def as_binary(values, name: str) -> np.ndarray:
     """Gold indicator matrix as bool; anything but 0/1 (including NaN) is refused with its place."""
-    array = np.asarray(values)
-    if array.dtype != bool:
-        array = as_array(array, name)
-        refuse_where((array != 0) & (array != 1), array, f"{name} must be binary (0/1)")
-        return array == 1
-    return as_array(array, name, dtype=bool)
+    array = as_array(values, name, dtype=None)
+    if array.dtype == bool:
+        return array
+    array = as_array(array, name)
+    refuse_where((array != 0) & (array != 1), array, f"{name} must be binary (0/1)")
+    return array == 1
 
 
 def check_same_shape(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> None:

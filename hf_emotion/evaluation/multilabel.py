@@ -139,11 +139,11 @@ class _Counts:
             "micro_recall": float(safe_divide(tp, n_gold, zero_division)),
             "micro_f1": float(f1_from_counts(tp, n_pred, n_gold, zero_division)),
         }
-        support = self.label_gold
+        # Weighted by gold support; with no gold positive at all, the plain mean (as scikit-learn).
+        weights = self.label_gold if self.label_gold.any() else None
         for name, values in self.per_label(zero_division).items():
             results[f"macro_{name}"] = float(values.mean())
-            weighted = (values * support).sum()
-            results[f"weighted_{name}"] = float(safe_divide(weighted, support.sum(), zero_division))
+            results[f"weighted_{name}"] = float(np.average(values, weights=weights))
         return results
 
 
