@@ -99,9 +99,10 @@ def make_builder(
     if data_dir is None and folder is not None:
         data_dir = corpus_dir(folder)
     data_path = Path(data_dir).resolve() if data_dir is not None else None
-    extra = [Path(p).resolve() for p in _paths_in(builder_kwargs.get("data_files"))]
+    extra = [(data_path or Path()).joinpath(p).resolve() for p in _paths_in(builder_kwargs.get("data_files"))]
     return builder_class(name)(
         data_dir=str(data_path) if data_path else None,
+        base_path=str(data_path) if data_path else None,  # relative data_files resolve against data_dir
         config_name=config_name,
         cache_dir=str(cache_dir) if cache_dir is not None else None,
         hash=_fingerprint(module, data_path, extra),

@@ -172,6 +172,33 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise DataFormatError(path, None, "the file is empty")
 
 
+RECORD_FORMATS = {".csv": ",", ".tsv": "\t", ".txt": "\t", ".jsonl": None, ".json": None}
+
+
+def read_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield `(line_number, {column: value})` from a user's CSV (quoted), TSV/TXT (tab-separated,
+    quoting off, as tweets need) or JSON Lines file; delimited files need a header row."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in RECORD_FORMATS:
+        raise DataFormatError(path, None, f"unknown file type {suffix!r}; expected one of {', '.join(RECORD_FORMATS)}")
+    delimiter = RECORD_FORMATS[suffix]
+    if delimiter is None:
+        yield from read_jsonl(path)
+        return
+    rows = read_delimited(path, delimiter=delimiter, quoted=delimiter == ",")
+    header_line, header = next(rows)
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise DataFormatError(path, header_line, f"the header repeats column(s) {', '.join(repeated)}")
+    for line, fields in rows:
+        if len(fields) != len(header):
+            raise DataFormatError(
+                path, line, f"expected {len(header)} {_delimiter_name(delimiter)}-separated fields (as the header), found {len(fields)}"
+            )
+        yield line, dict(zip(header, fields))
+
+
 class _NoClassesUnpickler(pickle.Unpickler):
     """Refuses every class and function: a corpus pickle may hold only built-in containers and scalars,
     so a crafted file cannot run code on load."""
