@@ -162,27 +162,37 @@ class EmotionMemory(nn.Module):
         """tokens (B, T, D), token_mask (B, T) bool, emotion_keys (B, K, E_led), feature_embedding (S, E_led).
 
         Returns R_m (B, K, D) after the last hop and every hop's input attention (B, H, K, T).
+        Every projection is one GEMM or one K-batched bmm; only the hop loop remains in Python.
         """
+        num_hops, num_emotions, dim, att = self.in_tokens.shape
+        batch, length = token_mask.shape
         memory = self.memory_map(feature_embedding)  # (S, D)
-        r_le = self.key(emotion_keys) if self.use_rle else None  # (B, K, D)
-        offset = tokens.new_zeros(tokens.shape[0], self.in_v.shape[1], tokens.shape[-1])  # sum of R_out so far
+        if self.use_rle:  # R_le_k W_key for every hop: K-batched, (K, B, D) @ (K, D, H*A)
+            r_le = self.key(emotion_keys).transpose(0, 1)
+            key_proj = torch.bmm(r_le, self.in_key.permute(1, 2, 0, 3).reshape(num_emotions, dim, -1))
+            key_proj = key_proj.view(num_emotions, batch, num_hops, att).permute(2, 1, 0, 3)  # (H, B, K, A)
+        offset = tokens.new_zeros(num_emotions, batch, dim)  # sum of R_out so far, emotion-major for bmm
+        valid = token_mask[:, None, :]
         attentions = []
-        for hop in range(self.in_v.shape[0]):
-            # Input attention over the tokens of X + offset_k (additive, keyed by R_le_k).
-            projected = torch.einsum("btd,kda->bkta", tokens, self.in_tokens[hop])
-            projected = projected + torch.einsum("bkd,kda->bka", offset, self.in_tokens[hop]).unsqueeze(2)
-            if r_le is not None:
-                projected = projected + torch.einsum("bkd,kda->bka", r_le, self.in_key[hop]).unsqueeze(2)
-            scores = torch.einsum("bkta,ka->bkt", torch.tanh(projected), self.in_v[hop])
-            scores = scores.masked_fill(~token_mask[:, None, :], torch.finfo(scores.dtype).min)
-            alpha_in = torch.softmax(scores, dim=-1) * token_mask[:, None, :]  # all-padding rows -> 0
-            r_in = torch.einsum("bkt,btd->bkd", alpha_in, tokens) + offset * alpha_in.sum(-1, keepdim=True)
+        for hop in range(num_hops):
+            # Input attention over the tokens of X + offset_k, using W(x_i + c_k) = W x_i + W c_k:
+            # X W for all K emotions is one GEMM, (B, T, D) @ (D, K*A), kept token-major (B, T, K, A).
+            token_proj = (tokens @ self.in_tokens[hop].permute(1, 0, 2).reshape(dim, -1)).view(batch, length, num_emotions, att)
+            shift = torch.bmm(offset, self.in_tokens[hop]).transpose(0, 1)  # (B, K, A)
+            if self.use_rle:
+                shift = shift + key_proj[hop]
+            hidden = torch.tanh(token_proj + shift.unsqueeze(1))
+            scores = (hidden * self.in_v[hop]).sum(-1).transpose(1, 2)  # (B, K, T)
+            scores = scores.masked_fill(~valid, torch.finfo(scores.dtype).min)
+            alpha_in = torch.softmax(scores, dim=-1) * valid  # all-padding rows -> 0
+            r_in = torch.bmm(alpha_in, tokens) + offset.transpose(0, 1) * alpha_in.sum(-1, keepdim=True)  # (B, K, D)
             # Output attention over the memory slots, keyed by the attended input.
-            read = torch.einsum("bkd,kda->bka", r_in, self.out_read[hop]).unsqueeze(2)
-            slots = torch.einsum("sd,kda->ksa", memory, self.out_slots[hop]).unsqueeze(0)
-            alpha_out = torch.softmax(torch.einsum("bksa,ka->bks", torch.tanh(read + slots), self.out_v[hop]), -1)
+            read = torch.bmm(r_in.transpose(0, 1), self.out_read[hop]).transpose(0, 1)  # (B, K, A)
+            slots = torch.matmul(memory, self.out_slots[hop])  # (K, S, A)
+            hidden_out = torch.tanh(read.unsqueeze(2) + slots.unsqueeze(0))  # (B, K, S, A)
+            alpha_out = torch.softmax((hidden_out @ self.out_v[hop].unsqueeze(-1)).squeeze(-1), dim=-1)
             r_out = alpha_out @ memory  # (B, K, D)
-            offset = offset + r_out
+            offset = offset + r_out.transpose(0, 1)
             attentions.append(alpha_in)
         return r_in + r_out, torch.stack(attentions, dim=1)
 

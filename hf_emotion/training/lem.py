@@ -1,0 +1,284 @@
+"""Training LEM the way the paper does, on top of the stock `Trainer`.
+
+The schedule (Fei et al. 2020, section "Training"): pre-train the VAE alone, then train everything
+jointly (ELBO + BCE); when the dev metric stops improving, train the VAE alone again for a few
+epochs, then jointly again; stop when a joint phase plateaus and the refreshes are used up.
+`LemPhaseSchedule` drives this from Trainer events, one phase per epoch, and its state is part of
+every checkpoint (`ExportableState`), so a resumed run continues the same phase.
+Model selection and threshold tuning use the dev split only.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from datasets import DatasetDict
+from transformers import DataCollatorWithPadding, Trainer, TrainerCallback, TrainingArguments
+from transformers.trainer_callback import ExportableState
+
+from .multilabel import (
+    build_text_inputs,
+    encode_multilabel,
+    label_names,
+    predict_scores,
+    require_splits,
+    save_record,
+    set_embeddings,
+    write_decision_rule,
+)
+
+
+class LemPhaseSchedule(TrainerCallback, ExportableState):
+    """Alternates LEM's "vae" and "joint" phases on dev plateaus; anneals the KL weight by global step."""
+
+    def __init__(
+        self,
+        vae_pretrain_epochs: int = 10,
+        joint_patience: int = 2,
+        vae_refresh_epochs: int = 1,
+        max_refreshes: int = 2,
+        kl_anneal_steps: int = 1000,
+        metric: str = "eval_micro_f1",
+        min_delta: float = 1e-4,
+    ):
+        self.vae_pretrain_epochs = vae_pretrain_epochs
+        self.joint_patience = joint_patience
+        self.vae_refresh_epochs = vae_refresh_epochs
+        self.max_refreshes = max_refreshes
+        self.kl_anneal_steps = kl_anneal_steps
+        self.metric = metric
+        self.min_delta = min_delta
+        self.phase = "vae" if vae_pretrain_epochs > 0 else "joint"
+        self.phase_epochs_left = vae_pretrain_epochs
+        self.best = None
+        self.stale_evaluations = 0
+        self.refreshes = 0
+        self.history: list[str] = []
+
+    def state(self) -> dict:
+        return {
+            "args": {
+                "vae_pretrain_epochs": self.vae_pretrain_epochs,
+                "joint_patience": self.joint_patience,
+                "vae_refresh_epochs": self.vae_refresh_epochs,
+                "max_refreshes": self.max_refreshes,
+                "kl_anneal_steps": self.kl_anneal_steps,
+                "metric": self.metric,
+                "min_delta": self.min_delta,
+            },
+            "attributes": {
+                "phase": self.phase,
+                "phase_epochs_left": self.phase_epochs_left,
+                "best": self.best,
+                "stale_evaluations": self.stale_evaluations,
+                "refreshes": self.refreshes,
+                "history": list(self.history),
+            },
+        }
+
+    def on_epoch_begin(self, args, state, control, model=None, **kwargs):
+        model.training_phase = self.phase
+        self.history.append(self.phase)
+
+    def on_step_begin(self, args, state, control, model=None, **kwargs):
+        model.kl_weight = min(1.0, (state.global_step + 1) / max(self.kl_anneal_steps, 1))
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        if self.phase == "vae":
+            self.phase_epochs_left -= 1
+            if self.phase_epochs_left <= 0:
+                self.phase = "joint"
+            return
+        if self.metric not in metrics:
+            raise ValueError(f"LEM schedule watches {self.metric!r}, but evaluation gave {sorted(metrics)}")
+        value = metrics[self.metric]
+        if self.best is None or value > self.best + self.min_delta:
+            self.best, self.stale_evaluations = value, 0
+            return
+        self.stale_evaluations += 1
+        if self.stale_evaluations < self.joint_patience:
+            return
+        if self.refreshes < self.max_refreshes:
+            self.phase, self.phase_epochs_left = "vae", self.vae_refresh_epochs
+            self.refreshes += 1
+            self.stale_evaluations = 0
+        else:
+            control.should_training_stop = True
+
+
+@dataclass
+class LemTrainingSetup:
+    """Everything `train_lem` takes besides the data; the defaults are the package's recipe."""
+
+    language: str = "en"
+    vectors: str = "glove-6b-50d"
+    lexicon: str | None = None  # a word list file; None: the default English lexicon
+    max_length: int = 64
+    min_frequency: int = 1
+    epochs: int = 40
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    weight_decay: float = 0.0
+    seed: int = 42
+    vae_pretrain_epochs: int = 10
+    joint_patience: int = 2
+    vae_refresh_epochs: int = 1
+    max_refreshes: int = 2
+    kl_anneal_steps: int = 1000
+    selection_metric: str = "micro_f1"
+    threshold_mode: str = "global"
+    threshold_metric: str = "micro_f1"
+    bf16: bool = False
+    use_cpu: bool | None = None
+    config_overrides: dict = field(default_factory=dict)
+    save_checkpoints: bool = True
+
+
+@dataclass
+class LemTrainingResult:
+    model: object
+    tokenizer: object
+    dev_metrics: dict
+    record: dict
+
+
+def emotion_vocabulary(tokenizer, language: str, lexicon_path: str | None) -> list[int]:
+    from hf_emotion.text import default_english_lexicon, emotion_vocabulary_ids, load_lexicon, stopwords
+
+    if lexicon_path is not None:
+        lexicon = load_lexicon(lexicon_path)
+    elif language == "en":
+        lexicon = default_english_lexicon()
+    else:
+        raise ValueError(f"no default emotion lexicon for language {language!r}: pass a lexicon file")
+    ids = emotion_vocabulary_ids(tokenizer.get_vocab(), lexicon, stopwords(language))
+    if not ids:
+        raise ValueError("no word of the training vocabulary is in the emotion lexicon: the VAE would have no input")
+    return list(ids)
+
+
+def train_lem(dataset: DatasetDict, output_dir: str | Path, setup: LemTrainingSetup | None = None) -> LemTrainingResult:
+    """Train LEM on `dataset` (train/validation splits; text + Sequence(ClassLabel) labels) and save it.
+
+    Writes the best dev checkpoint (model, tokenizer, dev-tuned thresholds in config.json) and
+    `training_record.json` (setup, vector coverage, dev metrics, phase history, time) to `output_dir`.
+    """
+    from hf_emotion.evaluation import build_compute_metrics, multilabel_metrics, tune_thresholds
+    from hf_emotion.models.lem.configuration_lem import LemConfig
+    from hf_emotion.models.lem.modeling_lem import LemForSequenceClassification
+
+    setup = setup or LemTrainingSetup()
+    require_splits(dataset, "train", "validation")
+    output_dir = Path(output_dir)
+    names = label_names(dataset)
+    started = time.perf_counter()
+
+    inputs = build_text_inputs(
+        dataset["train"]["text"],
+        language=setup.language,
+        vectors=setup.vectors,
+        max_length=setup.max_length,
+        min_frequency=setup.min_frequency,
+    )
+    tokenizer = inputs.tokenizer
+    config = LemConfig(
+        vocab_size=len(tokenizer),
+        embedding_dim=inputs.embeddings.shape[1],
+        emotion_vocab_ids=emotion_vocabulary(tokenizer, setup.language, setup.lexicon),
+        id2label=dict(enumerate(names)),
+        label2id={name: i for i, name in enumerate(names)},
+        pad_token_id=tokenizer.pad_token_id,
+        **setup.config_overrides,
+    )
+    from transformers import set_seed
+
+    set_seed(setup.seed)
+    model = LemForSequenceClassification(config)
+    set_embeddings(model, inputs.embeddings)
+
+    encoded = encode_multilabel(dataset, tokenizer, len(names), max_length=setup.max_length)
+    schedule = LemPhaseSchedule(
+        vae_pretrain_epochs=setup.vae_pretrain_epochs,
+        joint_patience=setup.joint_patience,
+        vae_refresh_epochs=setup.vae_refresh_epochs,
+        max_refreshes=setup.max_refreshes,
+        kl_anneal_steps=setup.kl_anneal_steps,
+        metric=f"eval_{setup.selection_metric}",
+    )
+    checkpoints = output_dir / "checkpoints"
+    args = TrainingArguments(
+        output_dir=str(checkpoints),
+        num_train_epochs=setup.epochs,
+        per_device_train_batch_size=setup.batch_size,
+        per_device_eval_batch_size=256,
+        learning_rate=setup.learning_rate,
+        weight_decay=setup.weight_decay,
+        lr_scheduler_type="constant",
+        eval_strategy="epoch",
+        save_strategy="epoch" if setup.save_checkpoints else "no",
+        save_total_limit=2,
+        load_best_model_at_end=setup.save_checkpoints,
+        metric_for_best_model=setup.selection_metric,
+        greater_is_better=True,
+        restore_callback_states_from_checkpoint=True,
+        logging_strategy="epoch",
+        report_to="none",
+        seed=setup.seed,
+        data_seed=setup.seed,
+        bf16=setup.bf16,
+        use_cpu=setup.use_cpu if setup.use_cpu is not None else not _has_accelerator(),
+        dataloader_num_workers=0,
+        disable_tqdm=True,
+    )
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=encoded["train"],
+        eval_dataset=encoded["validation"],
+        data_collator=DataCollatorWithPadding(tokenizer),
+        processing_class=tokenizer,
+        compute_metrics=build_compute_metrics(config),
+        callbacks=[schedule],
+    )
+    trainer.train()
+    model = trainer.model.eval()
+    model.training_phase = "joint"
+
+    gold, scores = predict_scores(trainer, encoded["validation"])
+    thresholds, tuned_score = tune_thresholds(gold, scores, mode=setup.threshold_mode, metric=setup.threshold_metric)
+    write_decision_rule(model.config, thresholds, mode=setup.threshold_mode, metric=setup.threshold_metric)
+    dev_metrics = multilabel_metrics(gold, scores, thresholds=model.config.thresholds)
+
+    model.save_pretrained(output_dir)
+    tokenizer.save_pretrained(output_dir)
+    record = {
+        "model_type": "lem",
+        "setup": {k: v for k, v in vars(setup).items()},
+        "labels": names,
+        "vectors": inputs.vectors_source,
+        "vector_coverage": inputs.coverage,
+        "emotion_vocabulary_size": len(config.emotion_vocab_ids),
+        "vocab_size": config.vocab_size,
+        "dev_metrics": _flat(dev_metrics),
+        "dev_tuned_score": float(tuned_score),
+        "phase_history": schedule.history,
+        "epochs_run": math.ceil(trainer.state.epoch or 0),
+        "best_checkpoint": trainer.state.best_model_checkpoint,
+        "train_seconds": time.perf_counter() - started,
+    }
+    save_record(output_dir / "training_record.json", record)
+    return LemTrainingResult(model=model, tokenizer=tokenizer, dev_metrics=record["dev_metrics"], record=record)
+
+
+def _flat(metrics: dict) -> dict:
+    return {k: float(v) for k, v in metrics.items() if np.isscalar(v)}
+
+
+def _has_accelerator() -> bool:
+    import torch
+
+    return torch.cuda.is_available()

@@ -1,0 +1,111 @@
+"""Pieces every multi-label text trainer needs (LEM, DATN, the `hf-emotion train` command).
+
+They turn a `DatasetDict` with a text column and a `Sequence(ClassLabel)` label column into model
+inputs, build the word-level tokenizer and its pretrained embedding matrix from the training split
+only, and write the dev-tuned decision rule into the model config.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from datasets import DatasetDict
+
+
+def label_names(dataset: DatasetDict, label_column: str = "labels") -> list[str]:
+    """The label names from the dataset's `Sequence(ClassLabel)` feature (so id2label comes from the data)."""
+    split = next(iter(dataset.values()))
+    if label_column not in split.features:
+        raise ValueError(f"dataset has no column {label_column!r}; columns: {list(split.features)}")
+    feature = split.features[label_column]
+    inner = getattr(feature, "feature", None)
+    names = getattr(inner, "names", None)
+    if not names:
+        raise ValueError(f"column {label_column!r} must be Sequence(ClassLabel(names=...)), got {feature}")
+    return list(names)
+
+
+def require_splits(dataset: DatasetDict, *names: str) -> None:
+    missing = [n for n in names if n not in dataset]
+    if missing:
+        raise ValueError(f"dataset lacks split(s) {missing}; it has {list(dataset)}")
+
+
+def encode_multilabel(
+    dataset: DatasetDict,
+    tokenizer,
+    num_labels: int,
+    *,
+    text_column: str = "text",
+    label_column: str = "labels",
+    max_length: int | None = None,
+) -> DatasetDict:
+    """Tokenize every split and turn label-id lists into float multi-hot `labels`."""
+
+    def encode(batch):
+        encoded = tokenizer(batch[text_column], truncation=True, max_length=max_length)
+        multi_hot = np.zeros((len(batch[text_column]), num_labels), dtype=np.float32)
+        for row, ids in enumerate(batch[label_column]):
+            multi_hot[row, ids] = 1.0
+        encoded["labels"] = multi_hot.tolist()
+        return encoded
+
+    columns = next(iter(dataset.values())).column_names
+    return dataset.map(encode, batched=True, remove_columns=columns, desc="tokenizing")
+
+
+@dataclass
+class TextInputs:
+    """The tokenizer and embedding matrix built from the training texts, and how well the vectors cover it."""
+
+    tokenizer: object
+    embeddings: np.ndarray
+    vectors_source: str
+    coverage: dict = field(default_factory=dict)
+
+
+def build_text_inputs(train_texts, *, language: str, vectors: str, max_length: int, min_frequency: int = 1) -> TextInputs:
+    from hf_emotion.text import build_tokenizer, load_word_vectors
+
+    tokenizer = build_tokenizer(train_texts, language=language, min_frequency=min_frequency, model_max_length=max_length)
+    matrix, coverage = load_word_vectors(vectors, tokenizer)
+    return TextInputs(tokenizer, matrix, str(vectors), _as_dict(coverage))
+
+
+def _as_dict(record) -> dict:
+    try:
+        return asdict(record)
+    except TypeError:
+        return dict(record) if isinstance(record, dict) else {"summary": str(record)}
+
+
+def predict_scores(trainer, dataset) -> tuple[np.ndarray, np.ndarray]:
+    """(gold multi-hot, scores) for a split, through the Trainer's own prediction loop."""
+    output = trainer.predict(dataset)
+    predictions = output.predictions
+    scores = predictions[1] if isinstance(predictions, tuple) else predictions
+    return np.asarray(output.label_ids), np.asarray(scores, dtype=np.float64)
+
+
+def write_decision_rule(config, thresholds, *, mode: str, metric: str) -> None:
+    """Store the tuned decision rule in the config, where pipeline, CLI and remote code all read it."""
+    thresholds = [float(t) for t in np.broadcast_to(np.asarray(thresholds, dtype=np.float64), (config.num_labels,))]
+    config.thresholds = thresholds
+    config.threshold_mode = mode
+    config.threshold_metric = metric
+
+
+def set_embeddings(model, matrix: np.ndarray) -> None:
+    embedding = model.get_input_embeddings()
+    if tuple(embedding.weight.shape) != matrix.shape:
+        raise ValueError(f"embedding matrix has shape {matrix.shape}, the model expects {tuple(embedding.weight.shape)}")
+    with torch.no_grad():
+        embedding.weight.copy_(torch.from_numpy(matrix))
+
+
+def save_record(path: Path, record: dict) -> None:
+    path.write_text(json.dumps(record, indent=2, sort_keys=True, default=float) + "\n")
