@@ -50,7 +50,9 @@ MODELS: tuple[ModelEntry, ...] = (
     ModelEntry("multiemo", "hf_emotion.models.multiemo", "MultiEmoConfig", {"AutoModel": "MultiEmoModel", "AutoModelForTokenClassification": "MultiEmoForConversationClassification"}),
 )
 
-PIPELINES: tuple[PipelineEntry, ...] = ()
+PIPELINES: tuple[PipelineEntry, ...] = (
+    PipelineEntry("emotion-conversation", "hf_emotion.pipelines.conversation", "ConversationEmotionPipeline", "AutoModelForTokenClassification", "multimodal"),
+)
 
 
 def model_entry(model_type: str) -> ModelEntry:
