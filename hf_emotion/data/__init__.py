@@ -5,7 +5,8 @@
     export_parquet(ds, "out/semeval2018_ec", name="semeval2018_ec")
 """
 
+from .export import export_parquet
 from .loading import list_datasets, load_dataset
 from .readers import DataFormatError
 
-__all__ = ["DataFormatError", "list_datasets", "load_dataset"]
+__all__ = ["DataFormatError", "export_parquet", "list_datasets", "load_dataset"]
