@@ -151,11 +151,13 @@ class _Counts:
 
 
 class _Ranking:
-    """Per-row ranking metrics of one (gold, scores) pair; the row sort is done at most once.
+    """Per-row ranking metrics of one (gold, scores) pair; shared counts are computed at most once.
 
-    Ranking loss and LRAP need, for each gold label j, how many labels and how many gold
-    labels score at least s_j (ties count against the prediction, as in scikit-learn); one
-    sort per row gives both. One-error and coverage error need only row maxima/minima.
+    Ranking loss and LRAP need, for each gold label j of a row, how many labels and how
+    many gold labels score at least s_j (ties count against the prediction, as in
+    scikit-learn). One pass per label column compares it with every gold score of the same
+    row: O(#gold x K) contiguous vector work, and no per-row sort.
+    One-error and coverage error need only row maxima/minima.
     """
 
     def __init__(self, gold: np.ndarray, scores: np.ndarray):
@@ -163,36 +165,38 @@ class _Ranking:
         self.n_gold = np.count_nonzero(gold, axis=1)
 
     @cached_property
-    def _ranked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(gold, at_least, gold_at_least), label-major (K, n) in each row's ascending score order.
+    def by_label(self) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, gold) label-major, (K, n) contiguous: one column per label for the per-label passes."""
+        return _label_major(self.scores), _label_major(self.gold)
 
-        Label-major so the running sums run along axis 0 over all rows at once (numpy is
-        slow along short axes).
-        """
-        n_labels = self.scores.shape[1]
-        order = np.argsort(self.scores, axis=1)
-        ranked = np.ascontiguousarray(np.take_along_axis(self.scores, order, axis=1).T)
-        gold_sorted = np.ascontiguousarray(np.take_along_axis(self.gold, order, axis=1).T)
-        position = np.arange(n_labels, dtype=np.int32)[:, None]
-        starts_tie = np.ones(ranked.shape, dtype=bool)
-        np.not_equal(ranked[1:], ranked[:-1], out=starts_tie[1:])
-        tie_start = np.maximum.accumulate(np.where(starts_tie, position, np.int32(0)), axis=0)
-        gold_before = np.cumsum(gold_sorted, axis=0, dtype=np.int32) - gold_sorted
-        gold_at_least = self.n_gold - np.take_along_axis(gold_before, tie_start, axis=0)
-        return gold_sorted, n_labels - tie_start, gold_at_least
+    @cached_property
+    def _gold_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, at_least, gold_at_least) for every gold label, in row-major order."""
+        rows, columns = np.nonzero(self.gold)
+        gold_score = self.scores[rows, columns]
+        at_least = np.zeros(rows.size, dtype=np.int32)
+        gold_at_least = np.zeros(rows.size, dtype=np.int32)
+        for label_scores, label_gold in zip(*self.by_label):
+            higher = label_scores[rows] >= gold_score
+            at_least += higher
+            gold_at_least += higher & label_gold[rows]
+        return rows, at_least, gold_at_least
+
+    def _per_row_sum(self, values: np.ndarray) -> np.ndarray:
+        rows = self._gold_counts[0]
+        return np.bincount(rows, weights=values, minlength=self.n_gold.size)
 
     def degenerate(self) -> np.ndarray:
         return (self.n_gold == 0) | (self.n_gold == self.gold.shape[1])
 
     def ranking_loss(self) -> np.ndarray:
-        gold_sorted, at_least, gold_at_least = self._ranked
-        wrong_pairs = np.where(gold_sorted, at_least - gold_at_least, 0).sum(axis=0)
+        _, at_least, gold_at_least = self._gold_counts
+        wrong_pairs = self._per_row_sum(at_least - gold_at_least)
         return safe_divide(wrong_pairs, self.n_gold * (self.gold.shape[1] - self.n_gold), 0.0)
 
     def lrap(self) -> np.ndarray:
-        gold_sorted, at_least, gold_at_least = self._ranked
-        precision = np.where(gold_sorted, gold_at_least / at_least, 0.0).sum(axis=0)
-        return safe_divide(precision, self.n_gold, 1.0)
+        _, at_least, gold_at_least = self._gold_counts
+        return safe_divide(self._per_row_sum(gold_at_least / at_least), self.n_gold, 1.0)
 
     def one_error(self) -> np.ndarray:
         """Share of the top-scored (tied) labels that are not gold; 0 for a row without gold."""
@@ -213,15 +217,24 @@ class _Ranking:
         return {name: float(getattr(self, name)()[keep].mean()) for name in names}
 
 
-def _label_average_precision(gold: np.ndarray, scores: np.ndarray) -> np.ndarray:
+def _label_major(array: np.ndarray, block: int = 4096) -> np.ndarray:
+    """(n, K) -> contiguous (K, n), copied in row blocks (a one-shot copy of a tall transpose is cache-hostile)."""
+    out = np.empty(array.shape[::-1], dtype=array.dtype)
+    for start in range(0, array.shape[0], block):
+        out[:, start : start + block] = array[start : start + block].T
+    return out
+
+
+def _label_average_precision(scores_by_label: np.ndarray, gold_by_label: np.ndarray) -> np.ndarray:
     """AP of each label (sklearn's step-wise average_precision_score); NaN for a label never positive.
 
     AP_k = mean over gold positives j of precision at score s_j, ties counted together;
     one sort of the column and one of its positives give both counts by binary search.
+    Inputs are label-major (K, n).
     """
-    n_rows, n_labels = scores.shape
-    ap = np.full(n_labels, np.nan)
-    for k, (column, is_gold) in enumerate(zip(np.ascontiguousarray(scores.T), np.ascontiguousarray(gold.T))):
+    n_rows = scores_by_label.shape[1]
+    ap = np.full(scores_by_label.shape[0], np.nan)
+    for k, (column, is_gold) in enumerate(zip(scores_by_label, gold_by_label)):
         positives = np.sort(column[is_gold])
         if positives.size == 0:
             continue
@@ -314,7 +327,7 @@ def multilabel_metrics(
     label_ap = None
     if values is not None:
         ranks = _Ranking(gold, values)
-        label_ap = _label_average_precision(gold, values)
+        label_ap = _label_average_precision(*ranks.by_label)
         results.update(ranks.summary(degenerate))
         results["macro_ap"] = _macro_ap(label_ap, degenerate)
         results["degenerate_rows"] = float(np.count_nonzero(ranks.degenerate()))
@@ -359,4 +372,4 @@ def macro_average_precision(y_true, scores, *, degenerate: str = "sklearn") -> f
     """Label-based mean AP (macro AP); labels never positive count 0 ("sklearn") or are left out ("exclude")."""
     _check_degenerate(degenerate)
     gold, values = check_gold_and_scores(y_true, scores)
-    return _macro_ap(_label_average_precision(gold, values), degenerate)
+    return _macro_ap(_label_average_precision(_label_major(values), _label_major(gold)), degenerate)
