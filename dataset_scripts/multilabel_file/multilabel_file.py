@@ -42,6 +42,7 @@ class MultilabelFile(datasets.GeneratorBasedBuilder):
     BUILDER_CONFIGS = [MultilabelFileConfig(name="default")]
 
     def _info(self) -> datasets.DatasetInfo:
+        # The files are read here: inferred label names must be known for the ClassLabel feature.
         self._splits, names = read_user_files(self.config)
         features = datasets.Features(
             {

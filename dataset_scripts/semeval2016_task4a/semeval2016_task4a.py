@@ -29,8 +29,6 @@ FILES = {
 
 
 class SemEval2016Task4A(datasets.GeneratorBasedBuilder):
-    VERSION = datasets.Version("1.0.0")
-
     def _info(self) -> datasets.DatasetInfo:
         features = datasets.Features(
             {
