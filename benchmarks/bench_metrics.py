@@ -46,11 +46,9 @@ def best_time(function, repeats: int, budget_s: float = 10.0):
 
 def comparisons(gold, scores, predicted):
     """(name, our function -> value, sklearn function -> value or None)."""
-    quiet = warnings.catch_warnings
-
     def sklearn_quietly(function, *args, **kwargs):
         def call():
-            with quiet():
+            with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return function(*args, **kwargs)
 
@@ -123,7 +121,7 @@ def main() -> None:
     total, _ = best_time(lambda: multilabel_metrics(gold, scores, per_label=True, cardinality=True), args.repeats)
     print(f"all multilabel metrics in one call (per_label, by_cardinality): {total:.3f} s (target < 2 s)\n")
 
-    print(f"| metric | ours (s) | scikit-learn (s) | ours / sklearn |\n|---|---:|---:|---:|")
+    print("| metric | ours (s) | scikit-learn (s) | ours / sklearn |\n|---|---:|---:|---:|")
     for name, ours, theirs in comparisons(gold, scores, predicted):
         our_time, our_value = best_time(ours, args.repeats)
         if theirs is None:

@@ -155,8 +155,9 @@ class _Ranking:
 
     Ranking loss and LRAP need, for each gold label j of a row, how many labels and how
     many gold labels score at least s_j (ties count against the prediction, as in
-    scikit-learn). One pass per label column compares it with every gold score of the same
-    row: O(#gold x K) contiguous vector work, and no per-row sort.
+    scikit-learn). Each label column is compared, in one vector pass, with the score of
+    every gold label of the same row: O(#gold x K) work and no per-row sort (numpy is slow
+    along short rows).
     One-error and coverage error need only row maxima/minima.
     """
 
