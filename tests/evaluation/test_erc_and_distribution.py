@@ -27,7 +27,7 @@ def padded_batches(draw):
     return labels, predictions, n_classes
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(padded_batches())
 def test_erc_equals_sklearn_on_the_labelled_utterances(batch):
     labels, predictions, n_classes = batch
@@ -82,7 +82,7 @@ def distribution_pairs(draw):
     return gold / gold.sum(axis=1, keepdims=True), predicted / predicted.sum(axis=1, keepdims=True)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(distribution_pairs())
 def test_distribution_metrics_equal_scipy_and_definitions(pair):
     gold, predicted = pair

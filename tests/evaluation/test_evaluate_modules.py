@@ -70,3 +70,29 @@ def test_combine_merges_multilabel_and_distribution(modules):
 def test_module_errors_come_from_the_core(modules):
     with pytest.raises(ValueError, match=r"y_true must be binary \(0/1\): found 2.0 at row 1, column 0"):
         modules["multilabel"].compute(predictions=[[0.1, 0.2], [0.3, 0.4]], references=[[1, 0], [2, 0]])
+
+
+@pytest.mark.slow
+def test_modules_load_from_the_installed_wheel_layout(tmp_path):
+    """The wheel maps metrics/ to hf_emotion/_metrics (pyproject force-include); load from that layout alone."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import hf_emotion
+
+    package = Path(hf_emotion.__file__).parent
+    shutil.copytree(package, tmp_path / "hf_emotion", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(package.parent / "metrics", tmp_path / "hf_emotion" / "_metrics")
+    script = (
+        "import evaluate, hf_emotion\n"
+        "path = hf_emotion.metric_path('multilabel')\n"
+        f"assert path.startswith({str(tmp_path)!r}) and '_metrics' in path, path\n"
+        "result = evaluate.load(path).compute(predictions=[[0.9, 0.2], [0.4, 0.7]], references=[[1, 0], [1, 1]])\n"
+        "assert result['micro_f1'] == 0.8, result\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -47,7 +47,7 @@ def sklearn_quiet(function, *args, **kwargs):
         return function(*args, **kwargs)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(gold_and_scores(), st.sampled_from([0.0, 1.0]))
 def test_classification_metrics_equal_sklearn(data, zero_division):
     gold, scores = data
@@ -73,7 +73,7 @@ def test_classification_metrics_equal_sklearn(data, zero_division):
         np.testing.assert_allclose(table[name], expected, atol=TOL, rtol=0)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(gold_and_scores())
 def test_ranking_metrics_equal_sklearn(data):
     gold, scores = data
@@ -89,7 +89,7 @@ def test_ranking_metrics_equal_sklearn(data):
     assert macro_average_precision(gold, scores) == ours["macro_ap"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(gold_and_scores())
 def test_exclude_equals_sklearn_on_the_rows_and_labels_it_keeps(data):
     gold, scores = data
@@ -124,7 +124,7 @@ def brute_one_error(gold, scores):
     return float(np.mean(errors))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(gold_and_scores(min_labels=1))
 def test_one_error_and_decisions_by_brute_force(data):
     gold, scores = data
