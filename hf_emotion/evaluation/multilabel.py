@@ -40,11 +40,11 @@ RANKING_METRICS = ("ranking_loss", "one_error", "coverage_error", "lrap")
 # ----------------------------------------------------------------------------- inputs
 
 
-def check_gold_and_scores(y_true, scores, *, scores_name: str = "scores") -> tuple[np.ndarray, np.ndarray]:
+def check_gold_and_scores(y_true, scores) -> tuple[np.ndarray, np.ndarray]:
     """Validated (bool gold, float64 scores) of the same (n, K) shape."""
     gold = as_binary(y_true, "y_true")
-    values = check_finite(as_array(scores, scores_name), scores_name)
-    check_same_shape(gold, "y_true", values, scores_name)
+    values = check_finite(as_array(scores, "scores"), "scores")
+    check_same_shape(gold, "y_true", values, "scores")
     return gold, values
 
 
@@ -254,32 +254,33 @@ def _macro_ap(label_ap: np.ndarray, degenerate: str) -> float:
 # ----------------------------------------------------------------------------- by cardinality
 
 
-def by_cardinality(counts: _Counts, cap: int | None = None) -> dict[str, dict[str, float]]:
+def _by_cardinality(counts: _Counts, cap: int | None, zero_division: float) -> dict[str, dict[str, float]]:
     """Metrics of the rows grouped by their number of gold labels (LEM Table 4); `cap` merges >= cap."""
+    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, (int, np.integer)) or cap < 1):
+        raise ValueError(f"cardinality_cap must be a positive integer or None, got {cap!r}")
     groups = counts.row_gold if cap is None else np.minimum(counts.row_gold, cap)
     n_groups = int(groups.max()) + 1
+
+    def mean(values):
+        return np.bincount(groups, weights=values, minlength=n_groups) / np.maximum(rows, 1)
+
     rows = np.bincount(groups, minlength=n_groups)
-
-    def total(values):
-        return np.bincount(groups, weights=values, minlength=n_groups)
-
-    inter, pred, gold = total(counts.row_inter), total(counts.row_pred), total(counts.row_gold)
     errors = counts.row_pred + counts.row_gold - 2 * counts.row_inter
-    jaccard = total(jaccard_from_counts(counts.row_inter, counts.row_pred, counts.row_gold))
-    example_f1 = total(f1_from_counts(counts.row_inter, counts.row_pred, counts.row_gold, 1.0))
-    n_labels = counts.label_gold.size
-    results = {}
-    for group in np.flatnonzero(rows):
-        key = f"{group}+" if cap is not None and group == cap else str(group)
-        results[key] = {
+    inter, pred, gold = mean(counts.row_inter), mean(counts.row_pred), mean(counts.row_gold)
+    table = {
+        "micro_f1": f1_from_counts(inter, pred, gold, zero_division),
+        "jaccard": mean(jaccard_from_counts(counts.row_inter, counts.row_pred, counts.row_gold)),
+        "example_f1": mean(f1_from_counts(counts.row_inter, counts.row_pred, counts.row_gold, 1.0)),
+        "hamming_loss": mean(errors) / counts.label_gold.size,
+        "subset_accuracy": mean(errors == 0),
+    }
+    return {
+        (f"{group}+" if group == cap else str(group)): {
             "rows": float(rows[group]),
-            "micro_f1": float(f1_from_counts(inter[group], pred[group], gold[group])),
-            "jaccard": float(jaccard[group] / rows[group]),
-            "example_f1": float(example_f1[group] / rows[group]),
-            "hamming_loss": float(total(errors)[group] / (rows[group] * n_labels)),
-            "subset_accuracy": float(total(errors == 0)[group] / rows[group]),
+            **{name: float(values[group]) for name, values in table.items()},
         }
-    return results
+        for group in np.flatnonzero(rows)
+    }
 
 
 # ----------------------------------------------------------------------------- public API
@@ -339,7 +340,7 @@ def multilabel_metrics(
             table["average_precision"] = label_ap.tolist()
         results["per_label"] = {"label": names, **table}
     if cardinality:
-        results["by_cardinality"] = by_cardinality(counts, cardinality_cap)
+        results["by_cardinality"] = _by_cardinality(counts, cardinality_cap, zero_division)
     return results
 
 

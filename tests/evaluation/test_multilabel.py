@@ -206,6 +206,7 @@ def test_top_k_ties_go_to_the_lower_column_and_binary_predictions_skip_ranking()
         (lambda: multilabel_metrics([[1, 0]], y_pred=[[1, 0, 1]]), "y_pred has shape"),
         (lambda: multilabel_metrics([[1, 0]], [[0.1, 0.2]], degenerate="drop"), "degenerate must be one of"),
         (lambda: multilabel_metrics([[1, 0]], [[0.1, 0.2]], label_names=["a"]), "label_names has 1 names"),
+        (lambda: multilabel_metrics([[1, 0]], [[0.1, 0.2]], cardinality=True, cardinality_cap=0), "cardinality_cap must"),
     ],
 )
 def test_bad_input_raises_value_error_naming_it(call, message):
