@@ -1,0 +1,234 @@
+"""Training DATN the way the paper does: emotion (target) with help from sentiment (source).
+
+`train_datn` builds one word-level vocabulary over the target and source training texts,
+initialises the embeddings from pretrained vectors, alternates sentiment and emotion batches
+(`InterleavedTrainer`; "base" trains on emotion alone with the stock Trainer), keeps the epoch
+whose dev Jaccard (at the threshold tuned on dev for that epoch) is best, tunes the final
+threshold on dev and writes it into the config. The test split is never read here.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+import datasets
+import numpy as np
+import torch
+from datasets import DatasetDict
+from transformers import DataCollatorWithPadding, EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
+
+from .interleaved import InterleavedTrainer
+from .multilabel import (
+    build_text_inputs,
+    encode_multilabel,
+    label_names,
+    predict_scores,
+    require_splits,
+    save_record,
+    set_embeddings,
+    write_decision_rule,
+)
+
+
+@dataclass
+class DatnTrainingSetup:
+    """Everything `train_datn` takes besides the data; defaults follow the paper and its public code
+    (Adam 1e-3, batch 60, dropout 0.5, lambda 0.05, hidden 200), with GloVe 6B 50d as the offline
+    vectors (the paper used 300d GloVe, which is not available offline)."""
+
+    variant: str = "datn2"
+    loss_type: str = "kl"
+    language: str = "en"
+    vectors: str = "glove-6b-50d"
+    max_length: int = 64
+    min_frequency: int = 1
+    epochs: int = 15
+    patience: int | None = 4  # evaluations without dev improvement before stopping; None: run all epochs
+    batch_size: int = 60
+    learning_rate: float = 1e-3
+    weight_decay: float = 0.0
+    max_grad_norm: float = 5.0
+    seed: int = 42
+    source_splits: tuple[str, ...] = ("train", "validation")
+    source_labels: tuple[str, ...] = ("negative", "neutral", "positive")
+    source_batches: int = 1  # per round, with target_batches: the interleaving ratio
+    target_batches: int = 1
+    order: str = "source_first"
+    selection_metric: str = "jaccard"
+    threshold_mode: str = "global"
+    threshold_metric: str = "jaccard"
+    use_cpu: bool | None = None
+    config_overrides: dict = field(default_factory=dict)
+
+
+@dataclass
+class DatnTrainingResult:
+    model: object
+    tokenizer: object
+    trainer: object
+    dev_metrics: dict
+    record: dict
+
+
+def sentiment_label_ids(dataset: datasets.Dataset, source_labels, label_column: str = "label",
+                        name: str = "source dataset") -> list[int]:
+    """The rows' sentiment labels as ids into `source_labels`; labels outside it are refused by name."""
+    if label_column not in dataset.features:
+        raise ValueError(f"{name} has no column {label_column!r}; columns: {list(dataset.features)}")
+    feature = dataset.features[label_column]
+    values = list(dataset[label_column])
+    if isinstance(feature, datasets.ClassLabel):
+        values = [feature.names[v] for v in values]
+    elif not (isinstance(feature, datasets.Value) and feature.dtype in ("string", "large_string")):
+        raise ValueError(f"{name}: column {label_column!r} must be a ClassLabel or strings, got {feature}")
+    unknown = sorted(set(values) - set(source_labels))
+    if unknown:
+        raise ValueError(
+            f"{name} has sentiment labels {unknown} that the model does not know; "
+            f"expected only {list(source_labels)}"
+        )
+    index = {name: i for i, name in enumerate(source_labels)}
+    return [index[v] for v in values]
+
+
+def encode_sentiment(dataset: datasets.Dataset, tokenizer, source_labels, *, text_column: str = "text",
+                     label_column: str = "label", max_length: int | None = None,
+                     name: str = "source dataset") -> datasets.Dataset:
+    """Tokenized source-task rows with `sentiment_labels` ids (see `sentiment_label_ids`)."""
+    ids = sentiment_label_ids(dataset, source_labels, label_column, name)
+    encoded = tokenizer(list(dataset[text_column]), truncation=True, max_length=max_length)
+    return datasets.Dataset.from_dict({**encoded, "sentiment_labels": ids})
+
+
+def dev_tuned_compute_metrics(config, mode: str, metric: str):
+    """compute_metrics for model selection: the dev metrics at the threshold tuned on that same dev
+    prediction. The softmax-with-"none" scores sum to at most 1, so a fixed 0.5 would say nothing."""
+    from hf_emotion.evaluation import build_compute_metrics, tune_thresholds
+
+    def compute(eval_prediction):
+        scores = np.asarray(eval_prediction.predictions[1])
+        tuned = tune_thresholds(eval_prediction.label_ids, scores, mode=mode, metric=metric)
+        rule = SimpleNamespace(num_labels=config.num_labels, thresholds=tuned.thresholds)
+        return {**build_compute_metrics(rule)(eval_prediction), "threshold": float(np.mean(tuned.thresholds))}
+
+    return compute
+
+
+def train_datn(target: DatasetDict, source: DatasetDict | None, output_dir: str | Path,
+               setup: DatnTrainingSetup | None = None) -> DatnTrainingResult:
+    """Train DATN on `target` (train/validation; text + Sequence(ClassLabel) labels) with `source`
+    (sentiment; text + label; the splits in `setup.source_splits`) and save the dev-selected model,
+    its tokenizer and `training_record.json` to `output_dir`. "base" needs no source."""
+    from hf_emotion.evaluation import multilabel_metrics, tune_thresholds
+    from hf_emotion.models.datn import DatnConfig, DatnForSequenceClassification
+
+    setup = setup or DatnTrainingSetup()
+    transfer = setup.variant != "base"
+    require_splits(target, "train", "validation")
+    if transfer:
+        if source is None:
+            raise ValueError(f"DATN variant {setup.variant!r} learns from a source (sentiment) dataset: pass one")
+        require_splits(source, *setup.source_splits)
+        for split in setup.source_splits:  # refuse unknown labels before the slow steps
+            sentiment_label_ids(source[split], setup.source_labels, name=f"source split {split!r}")
+    output_dir = Path(output_dir)
+    names = label_names(target)
+    started = time.perf_counter()
+
+    source_splits = setup.source_splits if transfer else ()
+    texts = list(target["train"]["text"]) + [t for split in source_splits for t in source[split]["text"]]
+    inputs = build_text_inputs(texts, language=setup.language, vectors=setup.vectors,
+                               max_length=setup.max_length, min_frequency=setup.min_frequency)
+    tokenizer = inputs.tokenizer
+    config = DatnConfig(
+        vocab_size=len(tokenizer),
+        embedding_dim=inputs.embeddings.shape[1],
+        variant=setup.variant,
+        loss_type=setup.loss_type,
+        source_labels=list(setup.source_labels),
+        id2label=dict(enumerate(names)),
+        label2id={name: i for i, name in enumerate(names)},
+        pad_token_id=tokenizer.pad_token_id,
+        **setup.config_overrides,
+    )
+    set_seed(setup.seed)
+    model = DatnForSequenceClassification(config)
+    set_embeddings(model, inputs.embeddings)
+
+    encoded = encode_multilabel(target, tokenizer, len(names), max_length=setup.max_length)
+    args = TrainingArguments(
+        output_dir=str(output_dir / "checkpoints"),
+        num_train_epochs=setup.epochs,
+        per_device_train_batch_size=setup.batch_size,
+        per_device_eval_batch_size=256,
+        learning_rate=setup.learning_rate,
+        weight_decay=setup.weight_decay,
+        max_grad_norm=setup.max_grad_norm,
+        lr_scheduler_type="constant",
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        save_total_limit=1,
+        load_best_model_at_end=True,
+        metric_for_best_model=setup.selection_metric,
+        greater_is_better=True,
+        label_names=["labels"],  # sentiment_labels is a training-only input, never evaluated
+        logging_strategy="epoch",
+        report_to="none",
+        seed=setup.seed,
+        data_seed=setup.seed,
+        use_cpu=setup.use_cpu if setup.use_cpu is not None else not torch.cuda.is_available(),
+        dataloader_num_workers=0,
+        disable_tqdm=True,
+    )
+    common = dict(
+        model=model,
+        args=args,
+        train_dataset=encoded["train"],
+        eval_dataset=encoded["validation"],
+        data_collator=DataCollatorWithPadding(tokenizer),
+        processing_class=tokenizer,
+        compute_metrics=dev_tuned_compute_metrics(config, setup.threshold_mode, setup.threshold_metric),
+        callbacks=[EarlyStoppingCallback(setup.patience)] if setup.patience else [],
+    )
+    if transfer:
+        sentiment = datasets.concatenate_datasets([
+            encode_sentiment(source[split], tokenizer, setup.source_labels, max_length=setup.max_length,
+                             name=f"source split {split!r}")
+            for split in source_splits
+        ])
+        trainer = InterleavedTrainer(**common, source_dataset=sentiment, source_batches=setup.source_batches,
+                                     target_batches=setup.target_batches, order=setup.order)
+    else:
+        trainer = Trainer(**common)
+    trainer.train()
+    model = trainer.model.eval()
+    train_seconds = time.perf_counter() - started
+
+    gold, scores = predict_scores(trainer, encoded["validation"])
+    tuned = tune_thresholds(gold, scores, mode=setup.threshold_mode, metric=setup.threshold_metric)
+    write_decision_rule(model.config, tuned.thresholds, mode=setup.threshold_mode, metric=setup.threshold_metric)
+    dev_metrics = multilabel_metrics(gold, scores, threshold=model.config.thresholds)
+
+    model.save_pretrained(output_dir)
+    tokenizer.save_pretrained(output_dir)
+    record = {
+        "model_type": "datn",
+        "setup": {k: list(v) if isinstance(v, tuple) else v for k, v in vars(setup).items()},
+        "labels": names,
+        "vectors": inputs.vectors_source,
+        "vector_coverage": inputs.coverage,
+        "vocab_size": config.vocab_size,
+        "source_rows": len(sentiment) if transfer else 0,
+        "dev_metrics": {k: float(v) for k, v in dev_metrics.items() if np.isscalar(v)},
+        "thresholds": model.config.thresholds,
+        "epochs_run": trainer.state.epoch,
+        "best_checkpoint": trainer.state.best_model_checkpoint,
+        "train_seconds": train_seconds,
+        "log_history": trainer.state.log_history,
+    }
+    save_record(output_dir / "training_record.json", record)
+    return DatnTrainingResult(model=model, tokenizer=tokenizer, trainer=trainer, dev_metrics=record["dev_metrics"],
+                              record=record)
