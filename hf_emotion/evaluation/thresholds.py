@@ -36,7 +36,10 @@ def tune_thresholds(y_true, scores, mode: str = "global", metric: str = "micro_f
     gold, values = check_gold_and_scores(y_true, scores)
     candidates = _check_grid(grid)
     bins = np.searchsorted(candidates, values, side="right")  # predicted at grid[g] iff g < bins
-    objective = (_JaccardObjective if metric == "jaccard" else _F1Objective)(gold, bins, candidates.size, metric)
+    if metric == "jaccard":
+        objective = _JaccardObjective(gold, bins, candidates.size)
+    else:
+        objective = _F1Objective(gold, bins, candidates.size, micro=metric == "micro_f1")
     curve = objective.global_curve()
     start = int(np.argmax(curve))
     chosen = np.full(gold.shape[1], start)
@@ -74,14 +77,14 @@ def _above(histogram: np.ndarray) -> np.ndarray:
 class _F1Objective:
     """Micro- or macro-F1 at each candidate, from per-label (TP, predicted) counts, shape (K, G)."""
 
-    def __init__(self, gold: np.ndarray, bins: np.ndarray, n_candidates: int, metric: str):
+    def __init__(self, gold: np.ndarray, bins: np.ndarray, n_candidates: int, *, micro: bool):
         n_labels = gold.shape[1]
         width = n_candidates + 1
         cell = np.arange(n_labels) * width + bins
         self.tp = _above(np.bincount(cell[gold], minlength=n_labels * width).reshape(n_labels, width))
         self.pred = _above(np.bincount(cell.ravel(), minlength=n_labels * width).reshape(n_labels, width))
         self.gold = np.count_nonzero(gold, axis=0)[:, None]
-        self.micro = metric == "micro_f1"
+        self.micro = micro
 
     def _score(self, tp: np.ndarray, pred: np.ndarray) -> np.ndarray:
         if self.micro:
@@ -102,7 +105,7 @@ class _F1Objective:
 class _JaccardObjective:
     """Mean Jaccard accuracy at each candidate, from per-row (intersection, predicted) counts."""
 
-    def __init__(self, gold: np.ndarray, bins: np.ndarray, n_candidates: int, metric: str):
+    def __init__(self, gold: np.ndarray, bins: np.ndarray, n_candidates: int):
         self.gold_cells, self.bins = gold, bins
         self.n_candidates = n_candidates
         self.n_gold = np.count_nonzero(gold, axis=1)[:, None]
