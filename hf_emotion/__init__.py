@@ -4,6 +4,7 @@ Importing the package registers every model with the Auto classes and every pipe
 task with transformers (see `hf_emotion.registry`).
 """
 
+from .data import export_parquet, list_datasets, load_dataset
 from .paths import data_root, metric_path
 from .registry import register_all
 
@@ -11,4 +12,4 @@ __version__ = "0.1.0"
 
 register_all()
 
-__all__ = ["__version__", "data_root", "metric_path"]
+__all__ = ["__version__", "data_root", "export_parquet", "list_datasets", "load_dataset", "metric_path"]

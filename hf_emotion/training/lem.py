@@ -251,7 +251,7 @@ def train_lem(dataset: DatasetDict, output_dir: str | Path, setup: LemTrainingSe
     gold, scores = predict_scores(trainer, encoded["validation"])
     thresholds, tuned_score = tune_thresholds(gold, scores, mode=setup.threshold_mode, metric=setup.threshold_metric)
     write_decision_rule(model.config, thresholds, mode=setup.threshold_mode, metric=setup.threshold_metric)
-    dev_metrics = multilabel_metrics(gold, scores, thresholds=model.config.thresholds)
+    dev_metrics = multilabel_metrics(gold, scores, threshold=model.config.thresholds)
 
     model.save_pretrained(output_dir)
     tokenizer.save_pretrained(output_dir)
