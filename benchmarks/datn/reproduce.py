@@ -39,7 +39,8 @@ def parse_args(argv=None):
     parser.add_argument("--variants", nargs="+", default=["base", "sp", "datn1", "datn2"], choices=list(PAPER))
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     parser.add_argument("--vectors", default="glove-6b-50d", help="'glove-6b-50d' or a GloVe/word2vec file")
-    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--hidden-size", type=int, default=200, help="LSTM units per direction (paper: 200)")
     parser.add_argument("--patience", type=int, default=2, help="dev evaluations without improvement; 0: none")
     parser.add_argument("--loss", default="kl", choices=["kl", "bce"])
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "datn")
@@ -60,7 +61,8 @@ def run_one(variant, seed, args, target, source):
 
     run_dir = args.out / f"{variant}-seed{seed}"
     setup = DatnTrainingSetup(variant=variant, loss_type=args.loss, vectors=args.vectors, epochs=args.epochs,
-                              patience=args.patience or None, seed=seed)
+                              patience=args.patience or None, seed=seed,
+                              config_overrides={"hidden_size": args.hidden_size})
     dev_only = DatasetDict(train=target["train"], validation=target["validation"])
     result = train_datn(dev_only, source, run_dir, setup)
     names = result.record["labels"]
@@ -74,6 +76,7 @@ def run_one(variant, seed, args, target, source):
         "seed": seed,
         "vectors": args.vectors,
         "loss": args.loss,
+        "hidden_size": args.hidden_size,
         "threshold": result.model.config.thresholds[0],
         "epochs_run": result.record["epochs_run"],
         "best_checkpoint": result.record["best_checkpoint"],
@@ -179,7 +182,7 @@ def main(argv=None):
             done = args.out / f"{variant}-seed{seed}" / "run.json"
             if done.is_file():
                 record = json.loads(done.read_text())
-                if record["vectors"] == args.vectors and record["loss"] == args.loss:
+                if (record["vectors"], record["loss"], record["hidden_size"]) == (args.vectors, args.loss, args.hidden_size):
                     runs.append(record)
                     continue
             started = time.perf_counter()
@@ -194,7 +197,8 @@ def main(argv=None):
     test_rows = [(t, [names[i] for i in ls]) for t, ls in zip(target["test"]["text"], target["test"]["labels"])]
     figure_variant = "datn2" if "datn2" in summary else next(iter(summary))
     figure = attention_figure(args.out / f"{figure_variant}-seed{args.seeds[0]}", test_rows, args.figure)
-    payload = {"vectors": args.vectors, "loss": args.loss, "epochs": args.epochs, "patience": args.patience,
+    payload = {"vectors": args.vectors, "loss": args.loss, "hidden_size": args.hidden_size, "epochs": args.epochs,
+               "patience": args.patience,
                "torch_threads": torch.get_num_threads(), "summary": summary, "runs": runs, "attention_example": figure}
     json_path = args.results.with_suffix(".json")
     json_path.parent.mkdir(parents=True, exist_ok=True)
@@ -211,8 +215,8 @@ def write_markdown(args, summary, runs, figure):
         "",
         f"Source: SemEval-2016 4A train + dev (7,999 tweets). Target: SemEval-2018 E-c English "
         f"(train 6,838 / dev 886 / test 3,259). Vectors: `{args.vectors}` (coverage {coverage}); the "
-        "paper used GloVe 840B 300d, which is not available offline here. Loss: "
-        f"`{args.loss}`. Up to {args.epochs} epochs, early stop after {args.patience} dev evaluations "
+        f"paper used GloVe 840B 300d, which is not available offline here. BiLSTM: {args.hidden_size} "
+        f"units per direction (paper: 200). Loss: `{args.loss}`. Up to {args.epochs} epochs, early stop after {args.patience} dev evaluations "
         "without improvement; the epoch and the global threshold are chosen on dev Jaccard; test is read once.",
         f"Seeds: {seeds}; mean ± sample std over seeds. The paper reports the mean of ten runs selected on test.",
         "",
@@ -236,7 +240,7 @@ def write_markdown(args, summary, runs, figure):
         "",
         "Reproduce: `nice -n 5 .venv/bin/python benchmarks/datn/reproduce.py "
         f"--variants {' '.join(summary)} --seeds {' '.join(map(str, seeds))} --vectors {args.vectors} "
-        f"--epochs {args.epochs}`",
+        f"--epochs {args.epochs} --patience {args.patience} --hidden-size {args.hidden_size}`",
         "",
     ]
     args.results.parent.mkdir(parents=True, exist_ok=True)
