@@ -1,0 +1,48 @@
+"""A tiny LEM checkpoint folder (random weights, a word-level tokenizer built from a few sentences)
+that every usage test loads the way a user would: from disk."""
+
+import json
+
+import pytest
+import torch
+
+from hf_emotion.text import build_tokenizer
+from lem.tiny import LABELS, tiny_model
+
+torch.set_num_threads(1)  # tiny models gain nothing from a second thread on a shared CPU
+
+SENTENCES = [
+    "I am so happy and glad today",
+    "this makes me angry and furious",
+    "I am scared , afraid of the dark",
+    "happy happy joy",
+    "what a terrible awful day",
+]
+THRESHOLDS = [0.45, 0.5, 0.55]
+
+
+def save_tiny_checkpoint(folder, *, language="en", texts=SENTENCES, seed=0):
+    """A save_pretrained folder as train_lem writes it, with a training_record.json."""
+    tokenizer = build_tokenizer(texts, language=language, model_max_length=16)
+    model = tiny_model(seed, vocab_size=len(tokenizer), emotion_vocab_ids=list(range(5, min(len(tokenizer), 12))))
+    model.config.thresholds = list(THRESHOLDS)
+    model.config.threshold_mode, model.config.threshold_metric = "per_label", "micro_f1"
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    record = {
+        "model_type": "lem",
+        "labels": LABELS,
+        "dev_metrics": {"micro_f1": 0.5, "macro_f1": 0.25, "jaccard": 0.4},
+        "setup": {"epochs": 2, "learning_rate": 0.001, "vectors": "glove-6b-50d"},
+        "vocab_size": len(tokenizer),
+        "epochs_run": 2,
+        "train_seconds": 1.5,
+        "data": {"name": "multilabel_file", "files": ["tiny.csv"]},
+    }
+    (folder / "training_record.json").write_text(json.dumps(record))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def checkpoint(tmp_path_factory):
+    return save_tiny_checkpoint(tmp_path_factory.mktemp("lem") / "tiny-lem")
