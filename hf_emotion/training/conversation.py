@@ -24,7 +24,9 @@ def speaker_indices(speakers: Sequence) -> list[int]:
 
 
 def prepare_dialogues(dataset, speaker_column: str = "speakers", label_column: str | None = "emotions"):
-    """Keep the model's input columns (`*_features`, `speaker_ids`, `labels`) of a dialogue dataset."""
+    """Keep the model's input columns (`*_features`, `speaker_ids`, `labels`) of a dialogue dataset,
+    plus `length` (turns) for `TrainingArguments(train_sampling_strategy="group_by_length",
+    remove_unused_columns=False)`; the collator ignores it."""
     features = [c for c in MODALITY_COLUMNS if c in dataset.column_names]
     if not features:
         raise ValueError(f"prepare_dialogues: the dataset has none of {MODALITY_COLUMNS} (columns: {dataset.column_names})")
@@ -33,7 +35,7 @@ def prepare_dialogues(dataset, speaker_column: str = "speakers", label_column: s
             raise ValueError(f"prepare_dialogues: column {column!r} not in the dataset (columns: {dataset.column_names})")
 
     def convert(example):
-        out = {"speaker_ids": speaker_indices(example[speaker_column])}
+        out = {"speaker_ids": speaker_indices(example[speaker_column]), "length": len(example[speaker_column])}
         if label_column is not None:
             out["labels"] = example[label_column]
         return out

@@ -156,3 +156,36 @@ def test_save_load_round_trip_with_auto_classes(tmp_path):
     base = AutoModel.from_pretrained(tmp_path)
     assert isinstance(base, MultiEmoModel)
     torch.testing.assert_close(base.projections["text"].weight, model.multiemo.projections["text"].weight)
+
+
+def test_model_folder_is_self_contained_for_remote_code(tmp_path):
+    """The exported checkpoint loads with trust_remote_code on a machine where hf_emotion cannot be imported."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from hf_emotion.models import multiemo
+    from hf_emotion.registry import auto_map_for
+
+    model = _model()
+    model.config.auto_map = auto_map_for("multiemo")
+    model.save_pretrained(tmp_path)
+    for name in ("configuration_multiemo.py", "modeling_multiemo.py"):
+        shutil.copy(Path(multiemo.__file__).parent / name, tmp_path / name)
+    batch = tiny_batch(lengths=(2,))
+    batch.pop("labels")
+    torch.save(batch, tmp_path / "batch.pt")
+    script = (
+        "import sys, torch; sys.modules['hf_emotion'] = None\n"
+        "from transformers import AutoModelForTokenClassification as A\n"
+        f"m = A.from_pretrained({str(tmp_path)!r}, trust_remote_code=True).eval()\n"
+        f"b = torch.load({str(tmp_path / 'batch.pt')!r}, weights_only=True)\n"
+        "print(type(m).__name__, m(**b).logits.sum().item())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf_home"), "PATH": ""})
+    assert out.returncode == 0, out.stderr[-2000:]
+    name, total = out.stdout.split()
+    assert name == "MultiEmoForConversationClassification"
+    with torch.no_grad():
+        assert float(total) == pytest.approx(model(**batch).logits.sum().item(), rel=1e-5)

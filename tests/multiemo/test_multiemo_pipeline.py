@@ -130,13 +130,13 @@ def test_trainer_with_dialogue_collator(tmp_path):
         rows["speakers"].append([f"s{i % 2}" for i in range(n)])
         rows["utterances"].append(["x"] * n)
     data = prepare_dialogues(datasets.Dataset.from_dict(rows))
-    assert sorted(data.column_names) == ["labels", "speaker_ids", "text_features"]
+    assert sorted(data.column_names) == ["labels", "length", "speaker_ids", "text_features"]
     batch = DialogueCollator()([data[0], data[2]])
     assert batch["text_features"].shape == (2, 4, 12)
     assert batch["labels"][1].tolist()[1:] == [-100] * 3 and batch["attention_mask"].sum().item() == 5
     model = MultiEmoForConversationClassification(tiny_config(modalities=["text"]))
     args = TrainingArguments(
-        output_dir=str(tmp_path), per_device_train_batch_size=3, num_train_epochs=2, eval_strategy="epoch",
+        output_dir=str(tmp_path), per_device_train_batch_size=3, num_train_epochs=1, eval_strategy="epoch",
         report_to=[], use_cpu=True, disable_tqdm=True, save_strategy="no",
     )  # fmt: skip
     names = list(LABELS.values())
