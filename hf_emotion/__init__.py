@@ -5,6 +5,7 @@ task with transformers (see `hf_emotion.registry`).
 """
 
 from .data import export_parquet, list_datasets, load_dataset
+from .hub import export, push
 from .paths import data_root, metric_path
 from .registry import register_all
 
@@ -12,4 +13,4 @@ __version__ = "0.1.0"
 
 register_all()
 
-__all__ = ["__version__", "data_root", "export_parquet", "list_datasets", "load_dataset", "metric_path"]
+__all__ = ["__version__", "data_root", "export", "export_parquet", "list_datasets", "load_dataset", "metric_path", "push"]
