@@ -200,7 +200,8 @@ def train_lem(dataset: DatasetDict, output_dir: str | Path, setup: LemTrainingSe
     model = LemForSequenceClassification(config)
     set_embeddings(model, inputs.embeddings)
 
-    encoded = encode_multilabel(dataset, tokenizer, len(names), max_length=setup.max_length)
+    fitting = DatasetDict({split: dataset[split] for split in ("train", "validation")})  # test stays unseen
+    encoded = encode_multilabel(fitting, tokenizer, len(names), max_length=setup.max_length)
     schedule = LemPhaseSchedule(
         vae_pretrain_epochs=setup.vae_pretrain_epochs,
         joint_patience=setup.joint_patience,

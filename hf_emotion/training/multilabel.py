@@ -48,10 +48,7 @@ def encode_multilabel(
 
     def encode(batch):
         encoded = tokenizer(batch[text_column], truncation=True, max_length=max_length)
-        multi_hot = np.zeros((len(batch[text_column]), num_labels), dtype=np.float32)
-        for row, ids in enumerate(batch[label_column]):
-            multi_hot[row, ids] = 1.0
-        encoded["labels"] = multi_hot.tolist()
+        encoded["labels"] = multi_hot(batch[label_column], num_labels).astype(np.float32).tolist()
         return encoded
 
     columns = next(iter(dataset.values())).column_names
@@ -109,3 +106,23 @@ def set_embeddings(model, matrix: np.ndarray) -> None:
 
 def save_record(path: Path, record: dict) -> None:
     path.write_text(json.dumps(record, indent=2, sort_keys=True, default=float) + "\n")
+
+
+def score_texts(model, tokenizer, texts, *, batch_size: int = 256, max_length: int | None = None) -> np.ndarray:
+    """The model's `scores` for raw texts, in batches, without a Trainer (for held-out evaluation)."""
+    model.eval()
+    chunks = []
+    with torch.no_grad():
+        for start in range(0, len(texts), batch_size):
+            batch = tokenizer(list(texts[start : start + batch_size]), padding=True, truncation=True,
+                              max_length=max_length, return_tensors="pt")
+            out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
+            chunks.append(out.scores.float().numpy())
+    return np.concatenate(chunks) if chunks else np.zeros((0, model.config.num_labels))
+
+
+def multi_hot(label_lists, num_labels: int) -> np.ndarray:
+    gold = np.zeros((len(label_lists), num_labels), dtype=np.int64)
+    for row, ids in enumerate(label_lists):
+        gold[row, ids] = 1
+    return gold
