@@ -96,10 +96,12 @@ def test_padding_is_masked(variant):
 def test_empty_oov_and_long_inputs_are_finite(variant):
     model = DatnForSequenceClassification(tiny_config(variant=variant)).eval()
     empty = model(torch.zeros(1, 3, dtype=torch.long), torch.zeros(1, 3, dtype=torch.long))
+    no_tokens = model(torch.zeros(2, 0, dtype=torch.long), torch.zeros(2, 0, dtype=torch.long))
+    assert torch.allclose(no_tokens.scores, empty.scores.expand(2, -1))
     oov = model(torch.ones(2, 4, dtype=torch.long))  # [UNK] only, no mask given
     long_ids = torch.randint(2, 50, (1, 3000))
     long = model(long_ids, torch.ones_like(long_ids))
-    for out in (empty, oov, long):
+    for out in (empty, no_tokens, oov, long):
         assert torch.isfinite(out.scores).all() and (out.scores >= 0).all() and (out.scores <= 1).all()
 
 

@@ -70,6 +70,28 @@ def test_dev_tuned_threshold_is_written_to_the_saved_config(tmp_path, data, vect
     assert loaded.config.thresholds == result.model.config.thresholds
 
 
+def test_checkpoint_predicts_through_the_pipeline(tmp_path, data, vectors):
+    """Empty, out-of-vocabulary and very long texts all get a valid answer, by the config's rule."""
+    import torch
+    from transformers import pipeline
+
+    target, source = data
+    result = train_datn(target, source, tmp_path / "out", tiny_setup(vectors, epochs=1))
+    classify = pipeline("emotion-multilabel", model=str(tmp_path / "out"))
+    texts = ["i am happy and glad today", "", "zzz qqq", "so sad " * 2000]
+    answers = classify(texts)
+    assert len(answers) == 4
+    threshold = result.model.config.thresholds[0]
+    tokenizer = result.tokenizer
+    for text, answer in zip(texts, answers):
+        encoded = tokenizer(text, truncation=True, return_tensors="pt")
+        with torch.no_grad():
+            scores = result.model(**encoded).scores[0]
+        expected = {EMOTIONS[i] for i, s in enumerate(scores.tolist()) if s >= threshold}
+        assert {a["label"] for a in answer} == expected
+        assert all(0 <= a["score"] <= 1 for a in answer)
+
+
 def test_base_trains_without_a_source(tmp_path, data, vectors):
     target, _ = data
     result = train_datn(target, None, tmp_path / "base", tiny_setup(vectors, variant="base", epochs=1))

@@ -141,6 +141,9 @@ class DatnModel(DatnPreTrainedModel):
             raise ValueError("DATN variant 'base' has no shared encoder, so it cannot take a sentiment-only batch")
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
+        if input_ids.size(1) == 0:  # an empty text tokenizes to no column at all: give it one [PAD]
+            input_ids = F.pad(input_ids, (0, 1), value=self.config.pad_token_id)
+            attention_mask = F.pad(attention_mask, (0, 1), value=0)
         mask = attention_mask.bool()
         lengths = mask.sum(dim=1)
         positions = torch.arange(mask.size(1), device=mask.device)
