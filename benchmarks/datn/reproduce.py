@@ -268,7 +268,7 @@ def card_results(summary, runs):
         return {}
     card_variant = "datn2" if "datn2" in summary else next(iter(summary))
     mine = [r for r in runs if r["variant"] == card_variant]
-    pairs = {split: {m: mean_std([r[split][m] for r in mine]) for m in mine[0][split]} for split in ("dev", "test")}
+    pairs = {split: {m: mean_std([r[split][m] for r in mine]) for m in OFFICIAL + RANKING} for split in ("dev", "test")}
     results = {
         "dataset": {"id": "semeval2018_ec", "name": "SemEval-2018 Task 1 E-c (English)", "config": "english",
                     "split": "test"},
