@@ -22,7 +22,7 @@ TEMPLATES = {
     ("datn", "semeval2018_ec"): "datn-semeval18",
     ("multiemo", "meld"): "multiemo-meld",
 }
-# Metrics shown first, with their display names; any other scalar metric follows by name.
+# The metrics a card shows (in this order) and their display names; others stay in the results JSON.
 METRIC_NAMES = {
     "jaccard": "Jaccard accuracy",
     "micro_f1": "Micro F1",
@@ -69,14 +69,11 @@ def load_json(path: str | Path | None, what: str) -> dict | None:
 
 
 def scalar_metrics(metrics: dict | None) -> dict[str, float]:
-    """The metrics that are plain numbers, in display order (known names first)."""
-    values = {k: float(v) for k, v in (metrics or {}).items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    order = [k for k in METRIC_NAMES if k in values] + sorted(k for k in values if k not in METRIC_NAMES)
-    return {k: values[k] for k in order}
+    """The headline metrics (those in METRIC_NAMES) that are plain numbers, in display order."""
+    values = {k: v for k, v in (metrics or {}).items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return {k: float(values[k]) for k in METRIC_NAMES if k in values}
 
 
-def metric_name(key: str) -> str:
-    return METRIC_NAMES.get(key, key.replace("_", " "))
 
 
 def fmt(value: float | None, std: float | None = None) -> str:
@@ -113,7 +110,7 @@ def results_table(results: dict | None) -> str:
         columns.append(f"baseline ({results['baseline'].get('name', 'baseline')})")
     rows = [f"| {' | '.join(columns)} |", "|" + "---|" * len(columns)]
     for key in dict.fromkeys(keys):
-        cells = [metric_name(key), fmt(measured.get(key), std.get(key)) if key in measured else NOT_MEASURED]
+        cells = [METRIC_NAMES[key], fmt(measured.get(key), std.get(key)) if key in measured else NOT_MEASURED]
         if paper:
             cells.append(fmt(paper.get(key)))
         if baseline:
@@ -124,7 +121,7 @@ def results_table(results: dict | None) -> str:
 
 def metrics_table(metrics: dict | None) -> str:
     values = scalar_metrics(metrics)
-    return "\n".join(["| metric | value |", "|---|---|", *(f"| {metric_name(k)} | {fmt(v)} |" for k, v in values.items())]) if values else ""
+    return "\n".join(["| metric | value |", "|---|---|", *(f"| {METRIC_NAMES[k]} | {fmt(v)} |" for k, v in values.items())]) if values else ""
 
 
 def labels_table(config: dict) -> str:
@@ -179,7 +176,7 @@ def card_data(context: dict, license: str):
             dataset_config=dataset["config"],
             dataset_split=dataset["split"],
             metric_type=key,
-            metric_name=metric_name(key),
+            metric_name=METRIC_NAMES[key],
             metric_value=round(value, 4),
         )
         for key, value in context["test_metrics"].items()

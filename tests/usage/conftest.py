@@ -43,6 +43,13 @@ def save_tiny_checkpoint(folder, *, language="en", texts=SENTENCES, seed=0):
     return folder
 
 
+def copy_checkpoint(checkpoint, folder):
+    folder.mkdir()
+    for path in checkpoint.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
 @pytest.fixture(scope="session")
 def checkpoint(tmp_path_factory):
     return save_tiny_checkpoint(tmp_path_factory.mktemp("lem") / "tiny-lem")

@@ -10,7 +10,7 @@ from transformers import AutoModel, AutoModelForSequenceClassification, pipeline
 from hf_emotion.hub import CheckpointError, export, load_checkpoint, push, upload_files
 from hf_emotion.registry import auto_map_for
 
-from .conftest import SENTENCES
+from .conftest import SENTENCES, copy_checkpoint
 
 EXPORTED = [
     "README.md", "config.json", "configuration_lem.py", "model.safetensors", "modeling_lem.py",
@@ -106,13 +106,6 @@ def test_push_refuses_a_folder_that_is_not_an_export(checkpoint):
 def test_export_refuses_a_non_empty_folder(checkpoint, exported):
     with pytest.raises(FileExistsError, match="not empty.*--overwrite"):
         export(checkpoint, exported)
-
-
-def copy_checkpoint(checkpoint, folder):
-    folder.mkdir()
-    for path in checkpoint.iterdir():
-        (folder / path.name).write_bytes(path.read_bytes())
-    return folder
 
 
 def test_broken_checkpoints_are_named(checkpoint, tmp_path):
