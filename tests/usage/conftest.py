@@ -53,3 +53,19 @@ def copy_checkpoint(checkpoint, folder):
 @pytest.fixture(scope="session")
 def checkpoint(tmp_path_factory):
     return save_tiny_checkpoint(tmp_path_factory.mktemp("lem") / "tiny-lem")
+
+
+@pytest.fixture(scope="session")
+def datn_checkpoint(tmp_path_factory):
+    """A tiny DATN-2 folder: the same pipeline and export must serve it."""
+    from hf_emotion.models.datn import DatnConfig, DatnForSequenceClassification
+
+    folder = tmp_path_factory.mktemp("datn") / "tiny-datn"
+    tokenizer = build_tokenizer(SENTENCES, model_max_length=16)
+    torch.manual_seed(0)
+    config = DatnConfig(vocab_size=len(tokenizer), embedding_dim=4, hidden_size=4, attention_dim=4, mlp_hidden_size=4,
+                        id2label=dict(enumerate(LABELS)), label2id={n: i for i, n in enumerate(LABELS)},
+                        thresholds=[0.2] * 3, threshold_mode="global", threshold_metric="jaccard")
+    DatnForSequenceClassification(config).eval().save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder

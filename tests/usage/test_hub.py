@@ -23,26 +23,33 @@ import sys
 sys.modules["hf_emotion"] = None
 import json, torch
 from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer, pipeline
-folder, texts = sys.argv[1], json.loads(sys.argv[2])
-base = AutoModel.from_pretrained(folder, trust_remote_code=True)
-model = AutoModelForSequenceClassification.from_pretrained(folder, trust_remote_code=True).eval()
-tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=True)
-with torch.no_grad():
-    scores = [model(**tokenizer(t, return_tensors="pt")).scores[0].tolist() for t in texts]
-named = pipeline("emotion-multilabel", model=folder, trust_remote_code=True)
-inferred = pipeline(model=folder, trust_remote_code=True)
-print(json.dumps({
-    "modules": [type(base).__module__, type(model).__module__, type(named).__module__],
-    "scores": scores,
-    "named": named(texts, return_all_scores=True),
-    "inferred": inferred(texts),
-}))
+texts, report = json.loads(sys.argv[1]), {}
+for folder in sys.argv[2:]:
+    base = AutoModel.from_pretrained(folder, trust_remote_code=True)
+    model = AutoModelForSequenceClassification.from_pretrained(folder, trust_remote_code=True).eval()
+    tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=True)
+    with torch.no_grad():
+        scores = [model(**tokenizer(t, return_tensors="pt")).scores[0].tolist() for t in texts]
+    named = pipeline("emotion-multilabel", model=folder, trust_remote_code=True)
+    inferred = pipeline(model=folder, trust_remote_code=True)
+    report[folder] = {
+        "modules": [type(base).__module__, type(model).__module__, type(named).__module__],
+        "scores": scores,
+        "named": named(texts, return_all_scores=True),
+        "inferred": inferred(texts),
+    }
+print(json.dumps(report))
 """
 
 
 @pytest.fixture(scope="module")
 def exported(checkpoint, tmp_path_factory):
     return export(checkpoint, tmp_path_factory.mktemp("export") / "lem-tiny", repo_id="someone/lem-tiny")
+
+
+@pytest.fixture(scope="module")
+def exported_datn(datn_checkpoint, tmp_path_factory):
+    return export(datn_checkpoint, tmp_path_factory.mktemp("export") / "datn-tiny")
 
 
 def test_export_is_a_hub_model_repo(exported):
@@ -60,24 +67,25 @@ def test_export_is_a_hub_model_repo(exported):
     assert 'pipeline("emotion-multilabel", model="someone/lem-tiny")' in (exported / "README.md").read_text()
 
 
-def test_export_loads_without_hf_emotion_and_predicts_identically(exported, tmp_path):
+def test_exports_load_without_hf_emotion_and_predict_identically(exported, exported_datn, tmp_path):
     env = {**os.environ, "HF_MODULES_CACHE": str(tmp_path / "modules"), "HF_HUB_OFFLINE": "1"}
     done = subprocess.run(
-        [sys.executable, "-c", REMOTE, str(exported), json.dumps(SENTENCES)],
+        [sys.executable, "-c", REMOTE, json.dumps(SENTENCES), str(exported), str(exported_datn)],
         capture_output=True, text=True, env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    remote = json.loads(done.stdout.strip().splitlines()[-1])
-    assert all(m.startswith("transformers_modules.") for m in remote["modules"]), remote["modules"]
-
-    installed = pipeline("emotion-multilabel", model=str(exported))  # no trust_remote_code: hf_emotion serves it
-    assert type(installed).__module__ == "hf_emotion.pipelines.multilabel"
-    assert type(installed.model).__module__ == "hf_emotion.models.lem.modeling_lem"
-    assert installed(SENTENCES, return_all_scores=True) == remote["named"]
-    assert installed(SENTENCES) == remote["inferred"]
-    assert [sorted(s, reverse=True) for s in remote["scores"]] == [
-        [o["score"] for o in out] for out in remote["named"]
-    ]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    for folder, model_type in ((exported, "lem"), (exported_datn, "datn")):
+        remote = report[str(folder)]
+        assert all(m.startswith("transformers_modules.") for m in remote["modules"]), remote["modules"]
+        installed = pipeline("emotion-multilabel", model=str(folder))  # no trust_remote_code: hf_emotion serves it
+        assert type(installed).__module__ == "hf_emotion.pipelines.multilabel"
+        assert type(installed.model).__module__ == f"hf_emotion.models.{model_type}.modeling_{model_type}"
+        assert installed(SENTENCES, return_all_scores=True) == remote["named"]
+        assert installed(SENTENCES) == remote["inferred"]
+        assert [sorted(s, reverse=True) for s in remote["scores"]] == [[o["score"] for o in out] for out in remote["named"]]
+    assert (exported_datn / "configuration_datn.py").is_file()
+    assert json.loads((exported_datn / "config.json").read_text())["auto_map"] == auto_map_for("datn")
 
 
 def test_installed_auto_classes_load_the_export_without_remote_code(exported):

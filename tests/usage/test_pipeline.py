@@ -94,6 +94,12 @@ def test_chinese_checkpoint_is_segmented_like_the_text_layer(tmp_path):
     assert [o["score"] for o in clf(texts[0], return_all_scores=True)] == sorted(map(float, scores), reverse=True)
 
 
+def test_datn_predicts_through_the_same_pipeline(datn_checkpoint):
+    clf = pipeline(TASK, model=str(datn_checkpoint))
+    for text, scores in zip(SENTENCES, model_scores(datn_checkpoint, SENTENCES)):
+        assert [o["score"] for o in clf(text)] == sorted((float(s) for s in scores if s >= 0.2), reverse=True)
+
+
 def test_no_model_loads_the_embedded_checkpoint(checkpoint, monkeypatch):
     default = PIPELINE_REGISTRY.supported_tasks[TASK]["default"]["model"]
     assert default == (str(hf_emotion.registry.PACKAGE_DIR / "checkpoints" / "lem-semeval18"), None)
