@@ -13,14 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..pipelines.conversation import speaker_indices
+
 MODALITY_COLUMNS = ("text_features", "audio_features", "visual_features")
-
-
-def speaker_indices(speakers: Sequence) -> list[int]:
-    """Dialogue-local speaker indices in order of first appearance: MultiEMO keeps one state per
-    speaker of the dialogue, so names never need a global vocabulary (unseen speakers are fine)."""
-    seen: dict = {}
-    return [seen.setdefault(s, len(seen)) for s in speakers]
 
 
 def prepare_dialogues(dataset, speaker_column: str = "speakers", label_column: str | None = "emotions"):
