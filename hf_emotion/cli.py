@@ -266,19 +266,21 @@ def cmd_train(args) -> None:
             f"`hf-emotion train` trains {', '.join(TRAINABLE)}; {args.model} trains on dialogues with "
             "audio/visual features from Python (see docs/multiemo.md)"
         )
-    dataset, data_info = load_data(args)
-    output = Path(args.output)
     settings = parse_assignments(args.set, "--set")
     settings["config_overrides"] = {**settings.get("config_overrides", {}), **parse_assignments(args.config, "--config")}
+    output = Path(args.output)
     if args.model == "lem":
         from hf_emotion.training.lem import LemTrainingSetup, train_lem
 
-        train_lem(dataset, output, make_setup(LemTrainingSetup, settings))
+        setup = make_setup(LemTrainingSetup, settings)  # checked before the data is read
+        dataset, data_info = load_data(args)
+        train_lem(dataset, output, setup)
     else:
         from hf_emotion.data import load_dataset
         from hf_emotion.training.datn import DatnTrainingSetup, train_datn
 
         setup = make_setup(DatnTrainingSetup, settings)
+        dataset, data_info = load_data(args)
         source = None if setup.variant == "base" else load_dataset(args.source, data_dir=args.source_dir)
         train_datn(dataset, source, output, setup)
     record_path = output / "training_record.json"
@@ -332,7 +334,11 @@ def cmd_predict(args) -> None:
     texts = read_texts(args)
     options = {"batch_size": args.batch_size}
     if args.threshold is not None:
-        options["threshold"] = args.threshold[0] if len(args.threshold) == 1 else args.threshold
+        try:
+            cut = [float(value) for value in args.threshold.split(",")]
+        except ValueError:
+            raise ValueError(f"--threshold {args.threshold!r}: expected a number or comma-separated numbers") from None
+        options["threshold"] = cut[0] if len(cut) == 1 else cut
     if args.top_k is not None:
         options["top_k"] = args.top_k
     if args.all_scores:
@@ -464,8 +470,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hf-emotion",
         description="Emotion recognition with LEM, DATN and MultiEMO as Hugging Face models.",
-        epilog="Example: hf-emotion train --model lem --data my.csv --output runs/lem && "
-               "hf-emotion predict --model runs/lem \"what a day\"",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples (your own data; see docs/usage.md):\n"
+               "  hf-emotion train --model lem --data my.csv --output runs/lem\n"
+               "  hf-emotion evaluate --model runs/lem --data my.csv\n"
+               "  hf-emotion predict --model runs/lem \"what a day\" \"so proud of you\"\n"
+               "  hf-emotion export runs/lem hub/my-lem --results runs/lem/evaluation_test.json\n"
+               "  hf-emotion demo",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and library logs")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -499,7 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--model", help=model_help)
     predict.add_argument("--file", help="a text file, one text per line")
     predict.add_argument("--format", choices=("table", "jsonl"), default="table", help="table (default) or JSON lines")
-    predict.add_argument("--threshold", type=float, nargs="+", help="one threshold, or one per label")
+    predict.add_argument("--threshold", help="one threshold (0.3), or one per label separated by commas (0.3,0.5,0.4)")
     predict.add_argument("--top-k", type=int, help="the k highest-scoring labels instead of the thresholds")
     predict.add_argument("--all-scores", action="store_true", help="every label with its score")
     predict.add_argument("--batch-size", type=int, default=32)

@@ -77,6 +77,8 @@ def test_new_user_flow_train_evaluate_export_pipeline(trained, capsys):
 def test_predict_from_arguments_file_and_stdin(checkpoint, tmp_path, capsys, monkeypatch):
     status, out, _ = run(capsys, "predict", "--model", checkpoint, "I am so happy", "what a terrible day")
     assert status == 0 and "I am so happy" in out.splitlines()[2]
+    status, out, _ = run(capsys, "predict", "--model", checkpoint, "--threshold", "0,1.01,1.01", "--format", "jsonl", "sad")
+    assert [o["label"] for o in json.loads(out)["labels"]] == ["joy"]
     (tmp_path / "texts.txt").write_text("happy happy joy\n\nangry and furious\n")
     status, out, _ = run(capsys, "predict", "--model", checkpoint, "--file", tmp_path / "texts.txt", "--format", "jsonl", "--top-k", "1")
     lines = [json.loads(line) for line in out.splitlines()]
