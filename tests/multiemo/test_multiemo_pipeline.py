@@ -115,36 +115,45 @@ def test_speaker_indices_follow_first_appearance():
     assert speaker_indices(["Joey", "Chandler", "Joey", "Monica"]) == [0, 1, 0, 2]
 
 
-def test_trainer_with_dialogue_collator(tmp_path):
+def test_collator_pads_dialogues():
     import datasets
-    from transformers import Trainer, TrainingArguments
 
-    from hf_emotion.training.conversation import build_conversation_compute_metrics
-
-    rng = np.random.default_rng(0)
-    rows = {"text_features": [], "speakers": [], "emotions": [], "utterances": []}
-    for n in (4, 2, 1, 3, 5, 2):
-        labels = rng.integers(0, 3, n).tolist()
-        rows["emotions"].append(labels)
-        rows["text_features"].append([(np.eye(3)[y] @ np.ones((3, 12)) * (y + 1)).tolist() for y in labels])
-        rows["speakers"].append([f"s{i % 2}" for i in range(n)])
-        rows["utterances"].append(["x"] * n)
+    rows = {"text_features": [np.ones((n, 12)).tolist() for n in (4, 2, 1)], "speakers": [["a", "b", "a", "c"], ["a", "b"], ["x"]],
+            "emotions": [[0, 1, 2, 0], [1, 1], [2]], "utterances": [["u"] * 4, ["u"] * 2, ["u"]]}  # fmt: skip
     data = prepare_dialogues(datasets.Dataset.from_dict(rows))
     assert sorted(data.column_names) == ["labels", "length", "speaker_ids", "text_features"]
+    assert data[0]["speaker_ids"] == [0, 1, 0, 2]
     batch = DialogueCollator()([data[0], data[2]])
     assert batch["text_features"].shape == (2, 4, 12)
-    assert batch["labels"][1].tolist()[1:] == [-100] * 3 and batch["attention_mask"].sum().item() == 5
-    model = MultiEmoForConversationClassification(tiny_config(modalities=["text"]))
-    args = TrainingArguments(
-        output_dir=str(tmp_path), per_device_train_batch_size=3, num_train_epochs=1, eval_strategy="epoch",
-        report_to=[], use_cpu=True, disable_tqdm=True, save_strategy="no",
-    )  # fmt: skip
+    assert batch["labels"][1].tolist() == [2, -100, -100, -100] and batch["attention_mask"].sum().item() == 5
+
+
+def test_train_multiemo_end_to_end(tmp_path, tiny_encoder):
+    """Text features computed, stock Trainer with the collator, dev selection, record, and a checkpoint the pipeline serves."""
+    import datasets
+    from transformers import pipeline
+
+    from hf_emotion.training.conversation import MultiEmoTrainingSetup, train_multiemo
+
     names = list(LABELS.values())
-    trainer = Trainer(model=model, args=args, train_dataset=data, eval_dataset=data, data_collator=DialogueCollator(),
-                      compute_metrics=build_conversation_compute_metrics(names))  # fmt: skip
-    trainer.train()
-    metrics = trainer.evaluate()
-    assert 0 <= metrics["eval_weighted_f1"] <= 1 and "eval_accuracy" in metrics
+    features = datasets.Features({"utterances": datasets.List(datasets.Value("string")),
+                                  "speakers": datasets.List(datasets.Value("string")),
+                                  "emotions": datasets.List(datasets.ClassLabel(names=names))})  # fmt: skip
+    words = ["we were on a break", "oh my god", "i know"]
+    rows = {"utterances": [], "speakers": [], "emotions": []}
+    for n in (4, 2, 1, 3, 5, 2):
+        labels = [(i + n) % 3 for i in range(n)]
+        rows["utterances"].append([words[y] for y in labels])
+        rows["speakers"].append([f"s{i % 2}" for i in range(n)])
+        rows["emotions"].append(labels)
+    split = datasets.Dataset.from_dict(rows, features=features)
+    tiny = dict(hidden_size=16, num_attention_heads=2, multiattn_ffn_size=16, fusion_size=8, classifier_hidden_size=8)
+    setup = MultiEmoTrainingSetup(text_encoder=tiny_encoder, epochs=2, batch_size=3, use_cpu=True, config_overrides=tiny)
+    record = train_multiemo({"train": split, "validation": split, "test": split}, tmp_path / "run", setup)
+    assert len(record["dev_history"]) == 2 and 0 <= record["test_metrics"]["weighted_f1"] <= 1
+    assert set(record["per_class_test_f1"]) == set(names)
+    clf = pipeline("emotion-conversation", model=str(tmp_path / "run"))
+    assert [t["speaker"] for t in clf([{"speaker": "a", "text": "oh my god"}, {"speaker": "b", "text": "i know"}])] == ["a", "b"]
 
 
 def test_collator_names_the_bad_dialogue():
