@@ -319,8 +319,7 @@ class MultiEmoModel(MultiEmoPreTrainedModel):
         visual_features: torch.Tensor | None = None,
         speaker_ids: torch.Tensor | None = None,
         attention_mask: torch.Tensor | None = None,
-        return_dict: bool | None = None,
-        **kwargs,
+        **kwargs,  # e.g. num_items_in_batch from the Trainer
     ) -> MultiEmoModelOutput:
         features = {"text": text_features, "audio": audio_features, "visual": visual_features}
         features, speakers, mask = self._check_inputs(features, speaker_ids, attention_mask)
@@ -365,8 +364,7 @@ class MultiEmoForConversationClassification(MultiEmoPreTrainedModel):
         attention_mask: torch.Tensor | None = None,
         labels: torch.Tensor | None = None,
         output_fused_states: bool = False,
-        return_dict: bool | None = None,
-        **kwargs,
+        **kwargs,  # e.g. num_items_in_batch from the Trainer
     ) -> MultiEmoConversationOutput:
         base = self.multiemo(text_features, audio_features, visual_features, speaker_ids, attention_mask)
         z = self.to_embedding(base.last_hidden_state)
