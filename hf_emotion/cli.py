@@ -116,8 +116,8 @@ def resolve_model(model: str | None) -> str:
         folder = PACKAGE_DIR / EMBEDDED
         if not (folder / "config.json").is_file():
             raise FileNotFoundError(
-                f"the embedded LEM checkpoint is not built yet ({folder} is missing): train it with "
-                f"`hf-emotion train --model lem --data semeval2018_ec --data-config english --output {folder}`, "
+                f"the embedded LEM checkpoint is not built yet ({folder} is missing): build it with "
+                "`python benchmarks/lem/build_default.py` (README: Rebuilding the embedded LEM checkpoint), "
                 "or pass --model FOLDER"
             )
         return str(folder)
@@ -475,7 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
                "  hf-emotion train --model lem --data my.csv --output runs/lem\n"
                "  hf-emotion evaluate --model runs/lem --data my.csv\n"
                "  hf-emotion predict --model runs/lem \"what a day\" \"so proud of you\"\n"
-               "  hf-emotion export runs/lem hub/my-lem --results runs/lem/evaluation_test.json\n"
+               "  hf-emotion export --model runs/lem --output hub/my-lem --results runs/lem/evaluation_test.json\n"
                "  hf-emotion demo",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and library logs")
@@ -511,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--file", help="a text file, one text per line")
     predict.add_argument("--format", choices=("table", "jsonl"), default="table", help="table (default) or JSON lines")
     predict.add_argument("--threshold", help="one threshold (0.3), or one per label separated by commas (0.3,0.5,0.4)")
-    predict.add_argument("--top-k", type=int, help="the k highest-scoring labels instead of the thresholds")
+    predict.add_argument("--top-k", type=int, help="the k highest-scoring labels (with --threshold: at most k above it)")
     predict.add_argument("--all-scores", action="store_true", help="every label with its score")
     predict.add_argument("--batch-size", type=int, default=32)
     predict.set_defaults(run=cmd_predict)
@@ -523,8 +523,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.set_defaults(run=cmd_explain)
 
     export = sub.add_parser("export", help="write a checkpoint as a Hub model repo (code, card, auto_map)")
-    export.add_argument("model", help="checkpoint folder (from train)")
-    export.add_argument("output", help="new folder for the Hub repo")
+    export.add_argument("--model", required=True, help="checkpoint folder (from train)")
+    export.add_argument("--output", required=True, help="new folder for the Hub repo")
     export.add_argument("--results", help="results JSON for the card (e.g. from evaluate; see model_cards/README.md)")
     export.add_argument("--repo-id", help="Hub name shown in the card (default: the output folder name)")
     export.add_argument("--card-template", help="template name in model_cards/ (default: chosen by model and data)")

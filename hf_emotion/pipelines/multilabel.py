@@ -8,8 +8,9 @@
 
 Per text the pipeline returns the predicted labels as `{"label", "score"}` dicts, highest score
 first. The decision rule is the checkpoint's (`config.thresholds`, one per label, tuned on dev);
-`threshold=` (a float or one per label) or `top_k=` (the k best labels) replace it for a call,
-and `return_all_scores=True` lists every label. Scores are the model output's `scores` (the
+`threshold=` (a float or one per label) replaces it for a call; `top_k=` alone gives the k best
+labels whatever their scores, and with `threshold=` caps how many of the labels above it are
+returned; `return_all_scores=True` lists every label. Scores are the model output's `scores` (the
 probabilities its thresholds act on), never a sigmoid of the logits, so the pipeline, the
 command line and the metrics agree for every hf_emotion model.
 
@@ -62,8 +63,6 @@ class MultiLabelEmotionPipeline(Pipeline):
                 "it takes threshold=, top_k=, return_all_scores=, max_length=, batch_size="
             )
         num_labels = self.model.config.num_labels
-        if threshold is not None and top_k is not None:
-            raise ValueError("emotion-multilabel: give threshold= or top_k=, not both")
         postprocess = {}
         if threshold is not None:
             cut = np.asarray(threshold, dtype=np.float64).reshape(-1)
@@ -117,9 +116,9 @@ class MultiLabelEmotionPipeline(Pipeline):
         order = np.argsort(-scores, kind="stable")  # highest first; ties keep label order
         if return_all_scores:
             chosen = order
-        elif top_k is not None:
+        elif top_k is not None and threshold is None:
             chosen = order[:top_k]
         else:
             cut = threshold if threshold is not None else np.asarray(getattr(config, "thresholds", None) or 0.5)
-            chosen = [i for i in order if scores[i] >= np.broadcast_to(cut, scores.shape)[i]]
+            chosen = [i for i in order if scores[i] >= np.broadcast_to(cut, scores.shape)[i]][:top_k]
         return [{"label": config.id2label[int(i)], "score": float(scores[i])} for i in chosen]

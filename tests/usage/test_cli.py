@@ -62,7 +62,7 @@ def test_new_user_flow_train_evaluate_export_pipeline(trained, capsys):
     assert results["dataset"]["split"] == "test" and set(results["metrics"]["test"]) >= {"jaccard", "micro_f1"}
     assert (run_dir / "evaluation_test_per_label_f1.png").read_bytes()[:4] == b"\x89PNG"
 
-    status, out, _ = run(capsys, "export", run_dir, trained / "hub", "--results", run_dir / "evaluation_test.json",
+    status, out, _ = run(capsys, "export", "--model", run_dir, "--output", trained / "hub", "--results", run_dir / "evaluation_test.json",
                          "--repo-id", "me/feelings")
     assert status == 0
     card = (trained / "hub" / "README.md").read_text()

@@ -45,6 +45,8 @@ def test_threshold_top_k_and_all_scores_override_the_rule(clf):
     per_label = clf(text, threshold=[0.0, 1.01, 1.01])
     assert [o["label"] for o in per_label] == ["joy"]
     assert clf(text, top_k=2) == everything[:2]
+    assert clf(text, top_k=2, threshold=0.0) == everything[:2]  # top_k caps the labels above the threshold
+    assert clf(text, top_k=2, threshold=1.01) == []
 
 
 @pytest.mark.parametrize(
@@ -52,7 +54,6 @@ def test_threshold_top_k_and_all_scores_override_the_rule(clf):
     [
         ({"threshold": [0.5, 0.5]}, "3 floats"),
         ({"top_k": 4}, "top_k must be an integer from 1 to 3"),
-        ({"top_k": 1, "threshold": 0.3}, "not both"),
         ({"max_length": 0}, "max_length"),
         ({"temperature": 2}, "unknown argument"),
     ],
