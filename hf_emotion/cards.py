@@ -39,6 +39,9 @@ METRIC_NAMES = {
 }
 MODEL_TITLES = {"lem": "LEM (Latent Emotion Memory)", "datn": "DATN (Dual Attention Transfer Network)",
                 "multiemo": "MultiEMO"}
+# The task a model type solves, for the model-index and the tags: (task name, task tag).
+MODEL_TASKS = {"multiemo": ("Emotion recognition in conversation", "emotion-recognition-in-conversation")}
+MULTILABEL_TASK = ("Multi-label emotion classification", "multi-label-classification")
 NOT_MEASURED = "not measured yet"
 
 
@@ -166,11 +169,12 @@ def card_data(context: dict, license: str):
     from huggingface_hub import EvalResult, ModelCardData
 
     dataset = context["dataset"]
+    task_name, task_tag = MODEL_TASKS.get(context["model_type"], MULTILABEL_TASK)
     hub_dataset = dataset["id"] if dataset["id"] and dataset["id"] != "multilabel_file" else None
     evals = [
         EvalResult(
             task_type="text-classification",
-            task_name="Multi-label emotion classification",
+            task_name=task_name,
             dataset_type=hub_dataset or "custom",
             dataset_name=dataset["name"],
             dataset_config=dataset["config"],
@@ -189,7 +193,7 @@ def card_data(context: dict, license: str):
         datasets=[hub_dataset] if hub_dataset else None,
         metrics=list(context["test_metrics"]) or None,
         pipeline_tag="text-classification",
-        tags=["hf-emotion", context["model_type"], "emotion-recognition", "multi-label-classification"],
+        tags=["hf-emotion", context["model_type"], "emotion-recognition", task_tag],
         eval_results=evals or None,
     )
 
