@@ -69,8 +69,8 @@ def head_class(model_type: str) -> str:
 
 
 def load_checkpoint(folder: str | Path):
-    """(model with its task head, in eval mode; tokenizer) from a checkpoint folder, every failure
-    turned into one clear CheckpointError."""
+    """(model with its task head, in eval mode; tokenizer, None for models without text input) from a
+    checkpoint folder, every failure turned into one clear CheckpointError."""
     import transformers
     from transformers import AutoTokenizer
 
@@ -94,10 +94,12 @@ def load_checkpoint(folder: str | Path):
             f"{folder}: the weights do not fit config.json ({len(bad)} tensors, e.g. {bad[0]}); the config lists "
             f"{len(names)} labels {names} — restore the config.json saved with these weights"
         )
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(folder)
-    except (OSError, ValueError) as error:
-        raise CheckpointError(f"{folder} has no usable tokenizer ({error}); copy tokenizer.json next to config.json") from None
+    tokenizer = None
+    if any(p.input_type == "text" for p in pipeline_entries(model.config.model_type)):  # MultiEMO reads features
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(folder)
+        except (OSError, ValueError) as error:
+            raise CheckpointError(f"{folder} has no usable tokenizer ({error}); copy tokenizer.json next to config.json") from None
     return model.eval(), tokenizer
 
 
@@ -153,7 +155,8 @@ def export(
         for p in pipeline_entries(model_type)
     }
     model.save_pretrained(output_dir)
-    tokenizer.save_pretrained(output_dir)
+    if tokenizer is not None:
+        tokenizer.save_pretrained(output_dir)
     for path in files:
         shutil.copy(path, output_dir / path.name)
     record = Path(model_dir) / RECORD

@@ -88,6 +88,19 @@ def test_exports_load_without_hf_emotion_and_predict_identically(exported, expor
     assert json.loads((exported_datn / "config.json").read_text())["auto_map"] == auto_map_for("datn")
 
 
+def test_multiemo_exports_with_its_conversation_pipeline(tmp_path):
+    from multiemo.helpers_multiemo import tiny_config
+
+    from hf_emotion.models.multiemo import MultiEmoForConversationClassification
+
+    MultiEmoForConversationClassification(tiny_config()).save_pretrained(tmp_path / "multiemo")
+    folder = export(tmp_path / "multiemo", tmp_path / "hub")
+    config = json.loads((folder / "config.json").read_text())
+    assert config["auto_map"] == auto_map_for("multiemo")
+    assert config["custom_pipelines"]["emotion-conversation"]["impl"] == "conversation.ConversationEmotionPipeline"
+    assert {"conversation.py", "modeling_multiemo.py", "configuration_multiemo.py", "README.md"} <= set(upload_files(folder))
+
+
 def test_installed_auto_classes_load_the_export_without_remote_code(exported):
     assert type(AutoModel.from_pretrained(exported)).__module__ == "hf_emotion.models.lem.modeling_lem"
     assert type(AutoModelForSequenceClassification.from_pretrained(exported)).__name__ == "LemForSequenceClassification"
