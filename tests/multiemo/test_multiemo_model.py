@@ -158,34 +158,47 @@ def test_save_load_round_trip_with_auto_classes(tmp_path):
     torch.testing.assert_close(base.projections["text"].weight, model.multiemo.projections["text"].weight)
 
 
-def test_model_folder_is_self_contained_for_remote_code(tmp_path):
-    """The exported checkpoint loads with trust_remote_code on a machine where hf_emotion cannot be imported."""
+def test_model_and_pipeline_are_self_contained_for_remote_code(tmp_path):
+    """An exported checkpoint (auto_map, custom_pipelines, the model and pipeline files beside the
+    weights) loads and predicts with trust_remote_code where hf_emotion cannot be imported."""
     import shutil
     import subprocess
     import sys
     from pathlib import Path
 
     from hf_emotion.models import multiemo
+    from hf_emotion.pipelines import conversation
     from hf_emotion.registry import auto_map_for
 
     model = _model()
     model.config.auto_map = auto_map_for("multiemo")
+    model.config.custom_pipelines = {"emotion-conversation": {
+        "impl": "conversation.ConversationEmotionPipeline", "pt": ["AutoModelForTokenClassification"], "type": "multimodal"}}  # fmt: skip
     model.save_pretrained(tmp_path)
-    for name in ("configuration_multiemo.py", "modeling_multiemo.py"):
-        shutil.copy(Path(multiemo.__file__).parent / name, tmp_path / name)
+    for path in (Path(multiemo.__file__).parent / "configuration_multiemo.py", Path(multiemo.__file__).parent / "modeling_multiemo.py",
+                 Path(conversation.__file__)):  # fmt: skip
+        shutil.copy(path, tmp_path / path.name)
     batch = tiny_batch(lengths=(2,))
     batch.pop("labels")
     torch.save(batch, tmp_path / "batch.pt")
     script = (
         "import sys, torch; sys.modules['hf_emotion'] = None\n"
-        "from transformers import AutoModelForTokenClassification as A\n"
+        "from transformers import AutoModelForTokenClassification as A, pipeline\n"
         f"m = A.from_pretrained({str(tmp_path)!r}, trust_remote_code=True).eval()\n"
         f"b = torch.load({str(tmp_path / 'batch.pt')!r}, weights_only=True)\n"
         "print(type(m).__name__, m(**b).logits.sum().item())\n"
+        f"clf = pipeline('emotion-conversation', model={str(tmp_path)!r}, trust_remote_code=True)\n"
+        "turns = [{'speaker': s, **{f'{k}_features': b[f'{k}_features'][0, i] for k in ('text', 'audio', 'visual')}}\n"
+        "         for i, s in enumerate(['x', 'y'])]\n"
+        "print(' '.join(t['label'] for t in clf(turns)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf_home"), "PATH": ""})
+    env = {"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf_home"), "PATH": ""}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
-    name, total = out.stdout.split()
+    first, second = out.stdout.strip().splitlines()[-2:]
+    name, total = first.split()
     assert name == "MultiEmoForConversationClassification"
     with torch.no_grad():
-        assert float(total) == pytest.approx(model(**batch).logits.sum().item(), rel=1e-5)
+        logits = model(**batch).logits
+    assert float(total) == pytest.approx(logits.sum().item(), rel=1e-5)
+    assert second.split() == [model.config.id2label[i] for i in logits[0].argmax(-1).tolist()]
