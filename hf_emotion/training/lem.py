@@ -5,6 +5,8 @@ jointly (ELBO + BCE); when the dev metric stops improving, train the VAE alone a
 epochs, then jointly again; stop when a joint phase plateaus and the refreshes are used up.
 `LemPhaseSchedule` drives this from Trainer events, one phase per epoch, and its state is part of
 every checkpoint (`ExportableState`), so a resumed run continues the same phase.
+Training runs under `GuardedTrainer` (guards.py): a non-finite loss is reported with its step and
+example ids and stops the run or skips the batch (`LemTrainingSetup.nonfinite_policy`).
 Model selection and threshold tuning use the dev split only.
 """
 
@@ -16,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from datasets import DatasetDict
-from transformers import DataCollatorWithPadding, Trainer, TrainerCallback, TrainingArguments
+from datasets import DatasetDict, IterableDataset
+from transformers import DataCollatorWithPadding, TrainerCallback, TrainingArguments
 from transformers.trainer_callback import ExportableState
 
+from .guards import GuardedTrainer, check_policy, require_finite_parameters, with_example_ids
 from .multilabel import (
     build_text_inputs,
     encode_multilabel,
@@ -58,6 +61,7 @@ class LemPhaseSchedule(TrainerCallback, ExportableState):
         self.stale_evaluations = 0
         self.refreshes = 0
         self.history: list[str] = []
+        self.epoch_open = False  # True between epoch begin and end: a checkpoint taken mid-epoch says so
 
     def state(self) -> dict:
         return {
@@ -77,12 +81,18 @@ class LemPhaseSchedule(TrainerCallback, ExportableState):
                 "stale_evaluations": self.stale_evaluations,
                 "refreshes": self.refreshes,
                 "history": list(self.history),
+                "epoch_open": self.epoch_open,
             },
         }
 
     def on_epoch_begin(self, args, state, control, model=None, **kwargs):
         model.training_phase = self.phase
-        self.history.append(self.phase)
+        if not self.epoch_open:  # a run resumed mid-epoch re-enters an epoch already in the history
+            self.history.append(self.phase)
+        self.epoch_open = True
+
+    def on_epoch_end(self, args, state, control, **kwargs):
+        self.epoch_open = False
 
     def on_step_begin(self, args, state, control, model=None, **kwargs):
         model.kl_weight = min(1.0, (state.global_step + 1) / max(self.kl_anneal_steps, 1))
@@ -120,7 +130,9 @@ class LemTrainingSetup:
     max_length: int = 64
     min_frequency: int = 1
     epochs: int = 40
-    batch_size: int = 32
+    max_steps: int | None = None  # caps training; required when the train split is an IterableDataset
+    batch_size: int = 32  # per process; the global batch is batch_size x processes x gradient_accumulation_steps
+    gradient_accumulation_steps: int = 1
     learning_rate: float = 1e-3
     weight_decay: float = 0.0
     seed: int = 42
@@ -136,6 +148,8 @@ class LemTrainingSetup:
     use_cpu: bool | None = None
     config_overrides: dict = field(default_factory=dict)
     save_checkpoints: bool = True
+    progress_bar: bool = False  # the Trainer's tqdm bar (the CLI turns it on; benchmarks log per epoch)
+    nonfinite_policy: str = "stop"  # on a NaN/inf loss: "stop" (raise) or "skip" (drop that update)
 
 
 @dataclass
@@ -161,11 +175,22 @@ def emotion_vocabulary(tokenizer, language: str, lexicon_path: str | None) -> li
     return list(ids)
 
 
-def train_lem(dataset: DatasetDict, output_dir: str | Path, setup: LemTrainingSetup | None = None) -> LemTrainingResult:
+def train_lem(
+    dataset: DatasetDict,
+    output_dir: str | Path,
+    setup: LemTrainingSetup | None = None,
+    *,
+    resume_from_checkpoint: str | bool | None = None,
+    callbacks: list | None = None,
+) -> LemTrainingResult:
     """Train LEM on `dataset` (train/validation splits; text + Sequence(ClassLabel) labels) and save it.
 
     Writes the best dev checkpoint (model, tokenizer, dev-tuned thresholds in config.json) and
     `training_record.json` (setup, vector coverage, dev metrics, phase history, time) to `output_dir`.
+    The train split may be an `IterableDataset` (streamed; then `setup.max_steps` is required and
+    an epoch is one pass over the stream). `resume_from_checkpoint` (a checkpoint folder under
+    `output_dir/checkpoints`, or True for the last one) continues an interrupted run with the same
+    setup: weights, optimizer, RNG, data position and the phase schedule come from the checkpoint.
     """
     from hf_emotion.evaluation import build_compute_metrics, multilabel_metrics, tune_thresholds
     from hf_emotion.models.lem.configuration_lem import LemConfig
@@ -173,6 +198,9 @@ def train_lem(dataset: DatasetDict, output_dir: str | Path, setup: LemTrainingSe
 
     setup = setup or LemTrainingSetup()
     require_splits(dataset, "train", "validation")
+    check_policy(setup.nonfinite_policy)
+    if isinstance(dataset["train"], IterableDataset) and not setup.max_steps:
+        raise ValueError("the train split is an IterableDataset (no length): set LemTrainingSetup.max_steps")
     output_dir = Path(output_dir)
     names = label_names(dataset)
     started = time.perf_counter()
@@ -202,6 +230,7 @@ def train_lem(dataset: DatasetDict, output_dir: str | Path, setup: LemTrainingSe
 
     fitting = DatasetDict({split: dataset[split] for split in ("train", "validation")})  # test stays unseen
     encoded = encode_multilabel(fitting, tokenizer, len(names), max_length=setup.max_length)
+    encoded["train"] = with_example_ids(encoded["train"])  # lets the non-finite guard name the rows
     schedule = LemPhaseSchedule(
         vae_pretrain_epochs=setup.vae_pretrain_epochs,
         joint_patience=setup.joint_patience,
@@ -214,7 +243,9 @@ def train_lem(dataset: DatasetDict, output_dir: str | Path, setup: LemTrainingSe
     args = TrainingArguments(
         output_dir=str(checkpoints),
         num_train_epochs=setup.epochs,
+        max_steps=setup.max_steps or -1,
         per_device_train_batch_size=setup.batch_size,
+        gradient_accumulation_steps=setup.gradient_accumulation_steps,
         per_device_eval_batch_size=256,
         learning_rate=setup.learning_rate,
         weight_decay=setup.weight_decay,
@@ -235,7 +266,7 @@ def train_lem(dataset: DatasetDict, output_dir: str | Path, setup: LemTrainingSe
         dataloader_num_workers=0,
         disable_tqdm=True,
     )
-    trainer = Trainer(
+    trainer = GuardedTrainer(
         model=model,
         args=args,
         train_dataset=encoded["train"],
@@ -243,9 +274,15 @@ def train_lem(dataset: DatasetDict, output_dir: str | Path, setup: LemTrainingSe
         data_collator=DataCollatorWithPadding(tokenizer),
         processing_class=tokenizer,
         compute_metrics=build_compute_metrics(config),
-        callbacks=[schedule],
+        callbacks=[schedule, *(callbacks or [])],
+        nonfinite_policy=setup.nonfinite_policy,
     )
-    trainer.train()
+    # LEM's loss is a per-batch mean that ignores `num_items_in_batch`: without this the Trainer would
+    # skip its division by the accumulation steps and scale the loss by the number of processes.
+    trainer.model_accepts_loss_kwargs = False
+    trainer.train(resume_from_checkpoint=resume_from_checkpoint)
+    # a resumed Trainer replaces each stateful callback with a copy rebuilt from the checkpoint
+    schedule = next(cb for cb in trainer.callback_handler.callbacks if isinstance(cb, LemPhaseSchedule))
     model = trainer.model.eval()
     model.training_phase = "joint"
 
@@ -254,8 +291,10 @@ def train_lem(dataset: DatasetDict, output_dir: str | Path, setup: LemTrainingSe
     write_decision_rule(model.config, thresholds, mode=setup.threshold_mode, metric=setup.threshold_metric)
     dev_metrics = multilabel_metrics(gold, scores, threshold=model.config.thresholds)
 
-    model.save_pretrained(output_dir)
-    tokenizer.save_pretrained(output_dir)
+    require_finite_parameters(model, str(output_dir))
+    if trainer.args.should_save:  # one writer when several processes train together
+        model.save_pretrained(output_dir)
+        tokenizer.save_pretrained(output_dir)
     record = {
         "model_type": "lem",
         "setup": {k: v for k, v in vars(setup).items()},
@@ -267,11 +306,13 @@ def train_lem(dataset: DatasetDict, output_dir: str | Path, setup: LemTrainingSe
         "dev_metrics": _flat(dev_metrics),
         "dev_tuned_score": float(tuned_score),
         "phase_history": schedule.history,
+        "nonfinite_batches": trainer.nonfinite_batches,
         "epochs_run": math.ceil(trainer.state.epoch or 0),
         "best_checkpoint": trainer.state.best_model_checkpoint,
         "train_seconds": time.perf_counter() - started,
     }
-    save_record(output_dir / "training_record.json", record)
+    if trainer.args.should_save:
+        save_record(output_dir / "training_record.json", record)
     return LemTrainingResult(model=model, tokenizer=tokenizer, dev_metrics=record["dev_metrics"], record=record)
 
 

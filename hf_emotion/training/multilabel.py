@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from datasets import DatasetDict
+from datasets import DatasetDict, IterableDataset
 
 
 def label_names(dataset: DatasetDict, label_column: str = "labels") -> list[str]:
@@ -44,15 +44,19 @@ def encode_multilabel(
     label_column: str = "labels",
     max_length: int | None = None,
 ) -> DatasetDict:
-    """Tokenize every split and turn label-id lists into float multi-hot `labels`."""
+    """Tokenize every split (a `Dataset` or a streamed `IterableDataset`) and turn label-id lists into
+    float multi-hot `labels`."""
 
     def encode(batch):
         encoded = tokenizer(batch[text_column], truncation=True, max_length=max_length)
         encoded["labels"] = multi_hot(batch[label_column], num_labels).astype(np.float32).tolist()
         return encoded
 
-    columns = next(iter(dataset.values())).column_names
-    return dataset.map(encode, batched=True, remove_columns=columns, desc="tokenizing")
+    encoded = {}
+    for split, data in dataset.items():
+        progress = {} if isinstance(data, IterableDataset) else {"desc": "tokenizing"}  # streams have no progress bar
+        encoded[split] = data.map(encode, batched=True, remove_columns=data.column_names, **progress)
+    return DatasetDict(encoded)
 
 
 @dataclass
