@@ -302,7 +302,8 @@ def make_setup(setup_class, settings: dict):
     unknown = sorted(set(settings) - known)
     if unknown:
         raise ValueError(f"--set {unknown[0]}: not a training setting; known: {', '.join(sorted(known))}")
-    return setup_class(**settings)
+    cli_defaults = {"progress_bar": True}  # a person at a terminal wants to see training move
+    return setup_class(**{**{k: v for k, v in cli_defaults.items() if k in known}, **settings})
 
 
 def cmd_evaluate(args) -> None:

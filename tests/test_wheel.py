@@ -43,6 +43,7 @@ def test_wheel_installs_and_works_without_the_source_tree(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "hf_emotion/_metrics/multilabel/multilabel.py" in names
     assert "hf_emotion/_dataset_scripts/semeval2018_ec/semeval2018_ec.py" in names
+    assert "hf_emotion/_model_cards/lem-semeval18.md" in names
     assert not any(name.startswith(("tests/", "benchmarks/")) for name in names)
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
