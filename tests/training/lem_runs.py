@@ -1,4 +1,5 @@
-"""The tiny LEM run that the training tests repeat in several ways (resumed, accumulated, distributed, streamed)."""
+"""What the training tests share: the tiny LEM run they repeat in several ways (resumed, accumulated,
+distributed, streamed), its deterministic variant, and a step counter for resumed runs."""
 
 import contextlib
 import json
@@ -7,6 +8,7 @@ from unittest import mock
 
 import torch
 from safetensors.torch import load_file
+from transformers import TrainerCallback
 
 from lem.test_training_lem import FILLER, TINY, WORDS, english_dataset, glove_file
 
@@ -56,3 +58,14 @@ def assert_same_weights(a: dict, b: dict, atol: float) -> None:
     assert a.keys() == b.keys()
     worst = max((a[k].float() - b[k].float()).abs().max().item() for k in a)
     assert worst <= atol, f"weights differ by up to {worst:.2e} (tolerance {atol:.0e})"
+
+
+class StepCounter(TrainerCallback):
+    """Counts the optimizer steps a train() call runs: a resumed run must run only the missing ones
+    (retraining from scratch with the same seed would reach the same weights too)."""
+
+    def __init__(self):
+        self.steps = 0
+
+    def on_step_end(self, args, state, control, **kwargs):
+        self.steps += 1

@@ -8,7 +8,7 @@ from datasets import Dataset
 from transformers import TrainerCallback, TrainingArguments
 
 from lem.tiny import tiny_model
-from training.lem_runs import assert_same_weights, last_checkpoint, tiny_data, tiny_setup
+from training.lem_runs import StepCounter, assert_same_weights, last_checkpoint, tiny_data, tiny_setup
 
 from hf_emotion.evaluation import build_compute_metrics
 from hf_emotion.training.guards import GuardedTrainer
@@ -55,7 +55,9 @@ def test_train_lem_resumed_mid_phase_ends_like_an_uninterrupted_run(straight, tm
     with pytest.raises(Killed):
         train_lem(tiny_data(), tmp_path / "out", tiny_setup(tmp_path), callbacks=[KillAt(6)])
     assert [p.name for p in (tmp_path / "out" / "checkpoints").iterdir()] == ["checkpoint-4"]
-    resumed = train_lem(tiny_data(), tmp_path / "out", tiny_setup(tmp_path), resume_from_checkpoint=True)
+    counter = StepCounter()
+    resumed = train_lem(tiny_data(), tmp_path / "out", tiny_setup(tmp_path), resume_from_checkpoint=True, callbacks=[counter])
+    assert counter.steps == 24 - 4
     assert resumed.record["phase_history"] == first.record["phase_history"] == ["vae", "vae", "joint", "joint", "vae", "joint"]
     assert resumed.dev_metrics == first.dev_metrics
     weights, history = last_checkpoint(tmp_path / "out")
@@ -99,8 +101,10 @@ def test_resume_mid_epoch_restores_the_schedule_rng_and_data_position(tmp_path):
     killed = schedule_trainer(tmp_path / "b", [KillAt(7)])
     with pytest.raises(Killed):
         killed.train()
-    resumed = schedule_trainer(tmp_path / "b")
+    counter = StepCounter()
+    resumed = schedule_trainer(tmp_path / "b", [counter])
     resumed.train(resume_from_checkpoint=str(tmp_path / "b" / "checkpoint-6"))
+    assert counter.steps == 12 - 6
     assert schedule_of(resumed).history == schedule_of(straight).history == ["vae", "vae", "joint"]
     assert schedule_of(resumed).state() == schedule_of(straight).state()
     for (name, a), b in zip(straight.model.named_parameters(), resumed.model.parameters()):

@@ -1,0 +1,30 @@
+"""DATN's interleaving under 2 processes: at every step all ranks must train on the same task
+(source or target), or the replicas update different parameter sets and drift apart.
+
+Known to fail today: accelerate deals the sampler's batches out round-robin (rank r gets batches
+r, r + 2, ...), so with the 1:1 ratio rank 0 sees only source batches and rank 1 only target
+batches, and their weights differ after 6 steps. The fix belongs in
+InterleavedTrainer.get_train_dataloader (e.g. sample global batches of batch_size x processes and
+give each rank its slice); this test then passes and its xfail marker must go."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="InterleavedTrainer batches are dealt round-robin to ranks: rank 0 all source, rank 1 all target")
+def test_interleaving_stays_in_lockstep_across_two_processes(tmp_path):
+    """About 15 s on 2 busy cores."""
+    script = Path(__file__).with_name("ddp_datn.py")
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", str(script), str(tmp_path)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    assert ranks[0]["kinds"] == ranks[1]["kinds"] == "ststst"
+    assert ranks[0]["checksum"] == pytest.approx(ranks[1]["checksum"], abs=1e-6)
