@@ -139,7 +139,8 @@ def card_fields(record: dict, corpus: str, baseline: dict | None) -> dict:
     runs = record["runs"]
     fields = {
         "dataset": {"id": corpus, "name": {"meld": "MELD", "iemocap": "IEMOCAP"}[corpus], "split": "test"},
-        "metrics": {split: {k: float(np.mean([r[split][k] for r in runs])) for k in headline} for split in ("test", "validation")},
+        "metrics": {key: {k: float(np.mean([r[split][k] for r in runs])) for k in headline}
+                    for key, split in (("test", "test"), ("dev", "validation"))},  # fmt: skip
         "std": {"test": {k: float(np.std([r["test"][k] for r in runs])) for k in headline}},
         "seeds": [r["seed"] for r in runs],
         "paper": {"source": "Shi and Huang 2023, Table 3 (text only)", "metrics": {"weighted_f1": PAPER_TEXT_ONLY[corpus] / 100}},
