@@ -95,7 +95,11 @@ def train_one(data, corpus: str, modalities: list[str], seed: int, epochs: int, 
         text_encoder=feature_settings.get("encoder", "none"), context_turns=feature_settings.get("context_turns", 0),
     )  # fmt: skip
     extractors = {"text": feature_settings} if "encoder" in feature_settings else {}
-    record = train_multiemo(data, run_dir, setup, feature_extractors=extractors)
+    return run_from_record(seed, train_multiemo(data, run_dir, setup, feature_extractors=extractors))
+
+
+def run_from_record(seed: int, record: dict) -> dict:
+    """One seed's entry of the results file, from the training_record.json train_multiemo wrote."""
     return {
         "seed": seed,
         "train_seconds": record["train_seconds"],
@@ -152,7 +156,9 @@ def card_fields(record: dict, corpus: str, baseline: dict | None) -> dict:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("stage", choices=["features", "train", "card"], help="card: add the card fields and the baseline to a finished run's results")
+    parser.add_argument("stage", choices=["features", "train", "collect", "card"],
+                        help="collect: write the results of the seeds that finished; card: add the card fields and the baseline "
+                             "to results recorded before they existed")  # fmt: skip
     parser.add_argument("--corpus", choices=sorted(BATCH_SIZE), default="meld")
     parser.add_argument("--data-dir", default=None, help="the corpus folder (default: $HF_EMOTION_DATA/<corpus>)")
     parser.add_argument("--features", choices=["text", "pickle"], default="text")
@@ -207,6 +213,11 @@ def main(argv=None):
     overrides = {k: json.loads(v) for k, v in (item.split("=", 1) for item in args.set)}
     runs = []
     for seed in args.seeds:
+        if args.stage == "collect":  # seeds that finished, e.g. when a long run had to be cut short
+            path = OUT / f"{tag}_seed{seed}" / "training_record.json"
+            if path.is_file():
+                runs.append(run_from_record(seed, json.loads(path.read_text())))
+            continue
         run = train_one(data, args.corpus, args.modalities, seed, args.epochs, args.lr, feature_settings,
                         OUT / f"{tag}_seed{seed}", **overrides)  # fmt: skip
         runs.append(run)
@@ -219,6 +230,7 @@ def main(argv=None):
         "torch_threads": args.threads,
         "overrides": overrides,
         "selection": "epoch with the best dev weighted-F1; test reported once per seed",
+        "seeds_finished": [r["seed"] for r in runs],
         "paper_text_only_weighted_f1": PAPER_TEXT_ONLY[args.corpus],
         "summary": summarise(runs),
         "runs": runs,
