@@ -8,11 +8,13 @@ import pytest
 import torch
 from datasets import Dataset
 from safetensors.torch import load_file
-from transformers import TrainingArguments
+from transformers import TrainerCallback, TrainingArguments
 
 from lem.tiny import tiny_model
+from training.lem_runs import tiny_data, tiny_setup
 
 from hf_emotion.training.guards import GuardedTrainer, NonFiniteLossError, with_example_ids
+from hf_emotion.training.lem import train_lem
 
 POISONED = 5
 
@@ -91,3 +93,27 @@ def test_non_finite_weights_are_never_saved_and_stop_even_when_skipping(tmp_path
 def test_policy_is_checked(tmp_path):
     with pytest.raises(ValueError, match="nonfinite_policy must be one of \\('stop', 'skip'\\), got 'ignore'"):
         guarded(tmp_path, "ignore")
+
+
+class PoisonAt(TrainerCallback):
+    """Turns one weight into NaN after `step`, as an overflowing update would."""
+
+    def __init__(self, step: int):
+        self.step = step
+
+    def on_step_end(self, args, state, control, model=None, **kwargs):
+        if state.global_step == self.step:
+            with torch.no_grad():
+                model.lem.latent.led[0, 0] = math.nan
+
+
+def test_train_lem_stops_on_nan_weights_and_writes_no_model(tmp_path):
+    with pytest.raises(NonFiniteLossError, match=r"at step 6 .*parameter 'lem.latent.led' is already NaN/inf"):
+        train_lem(tiny_data(), tmp_path / "out", tiny_setup(tmp_path, nonfinite_policy="skip"), callbacks=[PoisonAt(5)])
+    assert [p.name for p in (tmp_path / "out" / "checkpoints").iterdir()] == ["checkpoint-4"]
+    assert not (tmp_path / "out" / "model.safetensors").exists()
+
+
+def test_train_lem_checks_the_policy_first(tmp_path):
+    with pytest.raises(ValueError, match="nonfinite_policy must be one of"):
+        train_lem(tiny_data(), tmp_path / "out", tiny_setup(tmp_path, nonfinite_policy="ignore"))
