@@ -156,6 +156,7 @@ def card_context(config: dict, record: dict, results: dict | None, repo_id: str)
         "seeds": (results or {}).get("seeds"),
         "paper": (results or {}).get("paper"),
         "baseline": (results or {}).get("baseline"),
+        "rows": (results or {}).get("rows") or {},  # a benchmark's further rows (ablations, analyses)
         "dev_metrics": scalar_metrics(record.get("dev_metrics")),
         "dev_table": metrics_table(record.get("dev_metrics")),
         "record": record,
