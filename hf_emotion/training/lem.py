@@ -277,9 +277,6 @@ def train_lem(
         callbacks=[schedule, *(callbacks or [])],
         nonfinite_policy=setup.nonfinite_policy,
     )
-    # LEM's loss is a per-batch mean that ignores `num_items_in_batch`: without this the Trainer would
-    # skip its division by the accumulation steps and scale the loss by the number of processes.
-    trainer.model_accepts_loss_kwargs = False
     trainer.train(resume_from_checkpoint=resume_from_checkpoint)
     # a resumed Trainer replaces each stateful callback with a copy rebuilt from the checkpoint
     schedule = next(cb for cb in trainer.callback_handler.callbacks if isinstance(cb, LemPhaseSchedule))

@@ -269,6 +269,10 @@ class LemForSequenceClassification(LemPreTrainedModel):
     `kl_weight` is the KL annealing factor, also set by the schedule (1.0 when not training).
     """
 
+    # The loss is a per-batch mean, not a sum over `num_items_in_batch`: the Trainer must divide it
+    # by the accumulation steps itself (and not multiply it by the number of processes).
+    accepts_loss_kwargs = False
+
     def __init__(self, config: LemConfig):
         super().__init__(config)
         self.lem = LemModel(config)
