@@ -219,6 +219,9 @@ class MultiEmoPreTrainedModel(PreTrainedModel):
     config_class = MultiEmoConfig
     base_model_prefix = "multiemo"
     main_input_name = "text_features"
+    # The loss is a mean over the batch's turns (SWFC and Soft-HGR are batch statistics), so the
+    # Trainer must scale it under gradient accumulation instead of passing num_items_in_batch.
+    accepts_loss_kwargs = False
 
     @torch.no_grad()
     def _init_weights(self, module):
@@ -319,7 +322,7 @@ class MultiEmoModel(MultiEmoPreTrainedModel):
         visual_features: torch.Tensor | None = None,
         speaker_ids: torch.Tensor | None = None,
         attention_mask: torch.Tensor | None = None,
-        **kwargs,  # e.g. num_items_in_batch from the Trainer
+        **kwargs,  # ignored extras (Transformers utilities pass some)
     ) -> MultiEmoModelOutput:
         features = {"text": text_features, "audio": audio_features, "visual": visual_features}
         features, speakers, mask = self._check_inputs(features, speaker_ids, attention_mask)
@@ -364,7 +367,7 @@ class MultiEmoForConversationClassification(MultiEmoPreTrainedModel):
         attention_mask: torch.Tensor | None = None,
         labels: torch.Tensor | None = None,
         output_fused_states: bool = False,
-        **kwargs,  # e.g. num_items_in_batch from the Trainer
+        **kwargs,  # ignored extras (Transformers utilities pass some)
     ) -> MultiEmoConversationOutput:
         base = self.multiemo(text_features, audio_features, visual_features, speaker_ids, attention_mask)
         z = self.to_embedding(base.last_hidden_state)
