@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from torch.utils.data import Dataset as TorchDataset
 from transformers import Pipeline
 
 FALLBACK_MAX_LENGTH = 512  # when the tokenizer has no real model_max_length
@@ -83,6 +84,18 @@ class MultiLabelEmotionPipeline(Pipeline):
                 raise ValueError(f"emotion-multilabel: max_length must be a positive integer, got {max_length!r}")
             preprocess["max_length"] = max_length
         return preprocess, {}, postprocess
+
+    def __call__(self, inputs, **kwargs):
+        """Also takes an empty list (-> []) and any other sequence of strings, such as a `datasets`
+        column (`ds["text"]`); datasets and generators still stream through the base class."""
+        if isinstance(inputs, (list, tuple)) and not inputs:
+            # bad arguments are refused even for no text (the base class takes batch_size/num_workers itself)
+            self._sanitize_parameters(**{k: v for k, v in kwargs.items() if k not in ("batch_size", "num_workers")})
+            return []
+        if not isinstance(inputs, (str, list, tuple, TorchDataset)) and hasattr(inputs, "__len__") \
+                and hasattr(inputs, "__getitem__"):  # a torch Dataset (KeyDataset) keeps streaming
+            inputs = list(inputs)
+        return super().__call__(inputs, **kwargs)
 
     def default_max_length(self) -> int:
         limit = getattr(self.tokenizer, "model_max_length", None)
