@@ -286,7 +286,8 @@ def card_results(summary, runs):
 
 def write_markdown(args, summary, runs, figure):
     seeds = sorted({r["seed"] for r in runs})
-    coverage = runs[0]["vector_coverage"] if runs else {}
+    transfer = [r for r in runs if r["variant"] != "base"] or runs  # their vocabulary spans both tasks
+    coverage = transfer[0]["vector_coverage"] if transfer else {}
     lines = [
         "# DATN on SemEval-2018 E-c English (reproduction of Yu et al. 2018, Table 3)",
         "",
