@@ -26,6 +26,9 @@ def main(out: Path) -> None:
         "thresholds": result.model.config.thresholds,
     }
     (out / f"rank{rank}.json").write_text(json.dumps(seen))
+    if dist.is_initialized():  # an undestroyed gloo group can abort the interpreter at exit
+        dist.barrier()
+        dist.destroy_process_group()
 
 
 if __name__ == "__main__":
