@@ -42,7 +42,13 @@ class InterleavedBatchSampler(Sampler[list[int]]):
     `target_batches` target batches, in `order`. One epoch covers every target example once (the
     last target batch may be short); the source examples form one endless stream of reshuffled
     passes that continues across epochs. Everything derives from (seed, epoch), so a resumed run
-    sees the same batches."""
+    sees the same batches.
+
+    With `num_replicas` W > 1 (distributed training) each batch is a global batch of W x
+    batch_size examples yielded as W consecutive per-rank slices, which accelerate deals out
+    round-robin: at every step all ranks train on the same task, as the parameter masking needs.
+    The target permutation is then padded to a multiple of W by repeating its first examples, as
+    torch's DistributedSampler does, so every rank gets a non-empty slice."""
 
     def __init__(
         self,
@@ -54,6 +60,7 @@ class InterleavedBatchSampler(Sampler[list[int]]):
         target_batches: int = 1,
         order: str = "source_first",
         seed: int = 0,
+        num_replicas: int = 1,
     ):
         if order not in ORDERS:
             raise ValueError(f"interleaving order must be one of {ORDERS}, got {order!r}")
@@ -61,46 +68,59 @@ class InterleavedBatchSampler(Sampler[list[int]]):
             raise ValueError(
                 f"interleaving ratio needs source_batches >= 0 and target_batches >= 1, got {source_batches}:{target_batches}"
             )
-        if num_target < 1 or (source_batches and num_source < 1) or batch_size < 1:
+        if num_target < 1 or (source_batches and num_source < 1) or batch_size < 1 or num_replicas < 1:
             raise ValueError(
-                f"interleaving needs examples and a positive batch size: {num_source} source, "
-                f"{num_target} target, batch size {batch_size}"
+                f"interleaving needs examples, a positive batch size and replica count: {num_source} source, "
+                f"{num_target} target, batch size {batch_size}, {num_replicas} replicas"
             )
         self.num_source, self.num_target, self.batch_size = num_source, num_target, batch_size
         self.source_batches, self.target_batches = source_batches, target_batches
-        self.order, self.seed, self.epoch = order, seed, 0
+        self.order, self.seed, self.epoch, self.num_replicas = order, seed, 0, num_replicas
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
 
+    def _global_size(self) -> int:
+        return self.batch_size * self.num_replicas
+
+    def _padded_target(self) -> int:
+        return -(-self.num_target // self.num_replicas) * self.num_replicas
+
+    def _num_target_batches(self) -> int:
+        return -(-self._padded_target() // self._global_size())
+
     def _rounds(self) -> int:
         return -(-self._num_target_batches() // self.target_batches)
 
-    def _num_target_batches(self) -> int:
-        return -(-self.num_target // self.batch_size)
-
     def __len__(self) -> int:
-        return self._num_target_batches() + self._rounds() * self.source_batches
+        return (self._num_target_batches() + self._rounds() * self.source_batches) * self.num_replicas
 
     def _permutation(self, stream: int, index: int, size: int) -> list[int]:
         return np.random.default_rng([self.seed, stream, index]).permutation(size).tolist()
 
     def _source_stream(self):
         """Source indices from where this epoch starts in the endless stream of shuffled passes."""
-        start = self.epoch * self._rounds() * self.source_batches * self.batch_size
+        start = self.epoch * self._rounds() * self.source_batches * self._global_size()
         first_pass, offset = divmod(start, self.num_source)
         for n in itertools.count(first_pass):
             yield from self._permutation(0, n, self.num_source)[offset:]
             offset = 0
 
+    def _slices(self, global_batch: list[int]) -> list[list[int]]:
+        size = len(global_batch) // self.num_replicas  # a multiple of num_replicas by construction
+        return [global_batch[r * size : (r + 1) * size] for r in range(self.num_replicas)]
+
     def __iter__(self):
-        target = [self.num_source + i for i in self._permutation(1, self.epoch, self.num_target)]
-        target_batches = [target[i : i + self.batch_size] for i in range(0, len(target), self.batch_size)]
+        permutation = self._permutation(1, self.epoch, self.num_target)
+        target = [self.num_source + permutation[i % self.num_target] for i in range(self._padded_target())]
+        step = self._global_size()
+        target_batches = [target[i : i + step] for i in range(0, len(target), step)]
         source = self._source_stream() if self.source_batches else iter(())
         for r in range(self._rounds()):
             block_t = target_batches[r * self.target_batches : (r + 1) * self.target_batches]
-            block_s = [list(itertools.islice(source, self.batch_size)) for _ in range(self.source_batches)]
-            yield from (block_s + block_t) if self.order == "source_first" else (block_t + block_s)
+            block_s = [list(itertools.islice(source, step)) for _ in range(self.source_batches)]
+            for global_batch in (block_s + block_t) if self.order == "source_first" else (block_t + block_s):
+                yield from self._slices(global_batch)
 
 
 class InterleavedTrainer(Trainer):
@@ -137,6 +157,7 @@ class InterleavedTrainer(Trainer):
             target_batches=self.target_batches,
             order=self.order,
             seed=self.args.data_seed if self.args.data_seed is not None else self.args.seed,
+            num_replicas=self.args.world_size,
         )
         loader = DataLoader(
             SourceTargetDataset(self._model_columns(self.source_dataset, "source"),

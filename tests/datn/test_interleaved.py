@@ -126,3 +126,17 @@ def test_gradient_accumulation_is_refused(tmp_path):
     with pytest.raises(ValueError, match="gradient_accumulation_steps=1"):
         InterleavedTrainer(model=tiny_model(), args=args, train_dataset=fixture_data(4, 1, source=False),
                            source_dataset=fixture_data(4, 2, source=True))
+
+
+def test_replicas_get_slices_of_the_same_kind_of_batch():
+    """accelerate deals batches round-robin to ranks; every rank must see the same task at each step."""
+    sampler = InterleavedBatchSampler(7, 9, 2, seed=4, num_replicas=2)
+    batches = list(sampler)
+    assert len(batches) == len(sampler) and len(batches) % 2 == 0
+    ranks = [batches[r::2] for r in range(2)]
+    assert kinds(ranks[0], 7) == kinds(ranks[1], 7) == "ststst"
+    assert [len(b) for b in batches] == [2] * 10 + [1, 1]  # the last global target batch (2) is split too
+    target = sorted(i for b in batches for i in b if i >= 7)
+    assert set(target) == set(range(7, 16)) and len(target) == 10  # padded to a multiple of 2
+    single = InterleavedBatchSampler(7, 9, 2, seed=4)
+    assert kinds(list(single), 7) == "ststststst"

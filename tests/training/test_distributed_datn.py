@@ -1,11 +1,9 @@
 """DATN's interleaving under 2 processes: at every step all ranks must train on the same task
 (source or target), or the replicas update different parameter sets and drift apart.
 
-Known to fail today: accelerate deals the sampler's batches out round-robin (rank r gets batches
-r, r + 2, ...), so with the 1:1 ratio rank 0 sees only source batches and rank 1 only target
-batches, and their weights differ after 6 steps. The fix belongs in
-InterleavedTrainer.get_train_dataloader (e.g. sample global batches of batch_size x processes and
-give each rank its slice); this test then passes and its xfail marker must go."""
+accelerate deals the sampler's batches out round-robin (rank r gets batches r, r + 2, ...), so
+InterleavedBatchSampler yields each global batch (batch_size x processes) as one slice per rank,
+in a row; before that, rank 0 saw only source batches and rank 1 only target batches."""
 
 import json
 import os
@@ -17,7 +15,6 @@ import pytest
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="InterleavedTrainer batches are dealt round-robin to ranks: rank 0 all source, rank 1 all target")
 def test_interleaving_stays_in_lockstep_across_two_processes(tmp_path):
     """About 15 s on 2 busy cores."""
     script = Path(__file__).with_name("ddp_datn.py")
