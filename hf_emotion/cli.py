@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".jsonl", ".json"}
-TRAINABLE = ("lem", "datn")
+TRAINABLE = ("lem", "datn", "multiemo")
 SUMMARY_METRICS = ("jaccard", "micro_f1", "macro_f1", "example_f1", "hamming_loss", "lrap")
 DEMO_TEXTS = [
     "Looks good but I'm growing weary of this gaming style.",
@@ -260,15 +260,16 @@ def save_charts(gold, scores, per_label: dict, thresholds: list[float], stem: Pa
 def cmd_train(args) -> None:
     from hf_emotion.registry import model_entry
 
-    model_entry(args.model)  # an unknown type is named with the known ones
+    entry = model_entry(args.model)  # an unknown type is named with the known ones
     if args.model not in TRAINABLE:
-        raise ValueError(
-            f"`hf-emotion train` trains {', '.join(TRAINABLE)}; {args.model} trains on dialogues with "
-            "audio/visual features from Python (see docs/multiemo.md)"
-        )
+        raise ValueError(f"`hf-emotion train` trains {', '.join(TRAINABLE)}, not {args.model}")
+    check_config_overrides(entry.load_config_class(), parse_assignments(args.config, "--config"))
     settings = parse_assignments(args.set, "--set")
     settings["config_overrides"] = {**settings.get("config_overrides", {}), **parse_assignments(args.config, "--config")}
     output = Path(args.output)
+    if args.model == "multiemo":
+        train_conversation_model(args, settings, output)
+        return
     if args.model == "lem":
         from hf_emotion.training.lem import LemTrainingSetup, train_lem
 
@@ -294,6 +295,34 @@ def cmd_train(args) -> None:
     model, tokenizer = load_checkpoint(output)
     clf = pipeline("emotion-multilabel", model=model, tokenizer=tokenizer)
     evaluate_split(clf, dataset, "validation", data_info, output / "evaluation_validation.json", args.batch_size)
+
+
+def train_conversation_model(args, settings: dict, output: Path) -> None:
+    """MultiEMO on a dialogue-level corpus (meld, iemocap): text features are computed (and cached)
+    by train_multiemo; other modalities must already be columns of the corpus."""
+    from hf_emotion.training.conversation import MultiEmoTrainingSetup, train_multiemo
+
+    if is_data_file(args.data):
+        raise ValueError("MultiEMO trains on a dialogue corpus (--data meld or --data iemocap), not on a text file")
+    setup = make_setup(MultiEmoTrainingSetup, settings)
+    dataset, data_info = load_data(args)
+    record = train_multiemo(dataset, output, setup)
+    record_path = output / "training_record.json"
+    saved = json.loads(record_path.read_text())
+    saved["data"] = data_info
+    record_path.write_text(json.dumps(saved, indent=2, sort_keys=True, default=float) + "\n")
+    dev = {k: v for k, v in (record.get("dev_metrics") or {}).items() if isinstance(v, (int, float))}
+    print(f"\ntrained multiemo; saved to {output}; dev: " + ", ".join(f"{k} {v:.4f}" for k, v in dev.items()))
+
+
+def check_config_overrides(config_class, overrides: dict) -> None:
+    """transformers configs keep any unknown keyword silently; a typo here would train the default."""
+    import inspect
+
+    known = set(inspect.signature(config_class.__init__).parameters) - {"self", "kwargs"}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ValueError(f"--config {unknown[0]}: not a {config_class.__name__} field; known: {', '.join(sorted(known))}")
 
 
 def make_setup(setup_class, settings: dict):

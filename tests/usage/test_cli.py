@@ -138,3 +138,33 @@ def test_help_describes_every_command(capsys):
     assert done.value.code == 0
     out = capsys.readouterr().out
     assert all(command in out for command in ("train", "evaluate", "predict", "explain", "export", "push", "demo"))
+
+
+def test_train_multiemo_on_a_dialogue_corpus(tmp_path, capsys):
+    corpus = tmp_path / "iemocap"
+    corpus.mkdir()
+    turns = ["A\tI am so happy today.\thap", "B\tThat is great news!\texc", "A\tBut the car broke.\tsad", ""]
+    for split, copies in (("train", 4), ("validation", 2), ("test", 2)):
+        (corpus / f"{split}.tsv").write_text("\n".join(turns * copies) + "\n")
+    status, out, err = run(capsys, "train", "--model", "multiemo", "--data", "iemocap", "--data-dir", corpus,
+                           "--data-config", "text", "--output", tmp_path / "run", "--set", "epochs=1",
+                           "--set", "batch_size=2", "--config", "hidden_size=16", "--config", "classifier_hidden_size=16",
+                           "--config", "fusion_size=16", "--config", "multiattn_ffn_size=16")
+    assert status == 0, err
+    assert "trained multiemo" in out and "weighted_f1" in out
+    record = json.loads((tmp_path / "run" / "training_record.json").read_text())
+    assert record["data"] == {"id": "iemocap", "config": "text"}
+    assert (tmp_path / "run" / "model.safetensors").is_file()
+
+
+def test_unknown_config_override_is_named(tmp_path, capsys):
+    status, _, err = run(capsys, "train", "--model", "lem", "--data", "semeval2018_ec", "--output", tmp_path / "run",
+                         "--config", "num_hopz=2")
+    assert status == 1 and "--config num_hopz: not a LemConfig field" in err
+
+
+def test_train_multiemo_refuses_a_text_file(tmp_path, capsys):
+    data = tmp_path / "x.csv"
+    data.write_text("text,joy\nhi,1\n")
+    status, _, err = run(capsys, "train", "--model", "multiemo", "--data", data, "--output", tmp_path / "run")
+    assert status == 1 and "dialogue corpus" in err
