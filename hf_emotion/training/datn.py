@@ -16,14 +16,14 @@ from types import SimpleNamespace
 
 import datasets
 import numpy as np
-import torch
 from datasets import DatasetDict
-from transformers import DataCollatorWithPadding, EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
+from transformers import DataCollatorWithPadding, EarlyStoppingCallback, Trainer, set_seed
 
 from .interleaved import InterleavedTrainer
 from .multilabel import (
     build_text_inputs,
     encode_multilabel,
+    epoch_training_arguments,
     label_names,
     predict_scores,
     require_splits,
@@ -61,6 +61,7 @@ class DatnTrainingSetup:
     threshold_mode: str = "global"
     threshold_metric: str = "jaccard"
     use_cpu: bool | None = None
+    progress_bar: bool = False  # the Trainer's tqdm bar (the CLI turns it on)
     config_overrides: dict = field(default_factory=dict)
 
 
@@ -159,29 +160,12 @@ def train_datn(target: DatasetDict, source: DatasetDict | None, output_dir: str 
     set_embeddings(model, inputs.embeddings)
 
     encoded = encode_multilabel(target, tokenizer, len(names), max_length=setup.max_length)
-    args = TrainingArguments(
-        output_dir=str(output_dir / "checkpoints"),
-        num_train_epochs=setup.epochs,
-        per_device_train_batch_size=setup.batch_size,
-        per_device_eval_batch_size=256,
-        learning_rate=setup.learning_rate,
-        weight_decay=setup.weight_decay,
+    args = epoch_training_arguments(
+        setup,
+        output_dir / "checkpoints",
         max_grad_norm=setup.max_grad_norm,
-        lr_scheduler_type="constant",
-        eval_strategy="epoch",
-        save_strategy="epoch",
         save_total_limit=1,
-        load_best_model_at_end=True,
-        metric_for_best_model=setup.selection_metric,
-        greater_is_better=True,
         label_names=["labels"],  # sentiment_labels is a training-only input, never evaluated
-        logging_strategy="epoch",
-        report_to="none",
-        seed=setup.seed,
-        data_seed=setup.seed,
-        use_cpu=setup.use_cpu if setup.use_cpu is not None else not torch.cuda.is_available(),
-        dataloader_num_workers=0,
-        disable_tqdm=True,
     )
     common = dict(
         model=model,

@@ -19,13 +19,14 @@ from pathlib import Path
 
 import numpy as np
 from datasets import DatasetDict, IterableDataset
-from transformers import DataCollatorWithPadding, TrainerCallback, TrainingArguments
+from transformers import DataCollatorWithPadding, TrainerCallback
 from transformers.trainer_callback import ExportableState
 
 from .guards import GuardedTrainer, check_policy, require_finite_parameters, with_example_ids
 from .multilabel import (
     build_text_inputs,
     encode_multilabel,
+    epoch_training_arguments,
     label_names,
     predict_scores,
     require_splits,
@@ -240,31 +241,16 @@ def train_lem(
         metric=f"eval_{setup.selection_metric}",
     )
     checkpoints = output_dir / "checkpoints"
-    args = TrainingArguments(
-        output_dir=str(checkpoints),
-        num_train_epochs=setup.epochs,
+    args = epoch_training_arguments(
+        setup,
+        checkpoints,
         max_steps=setup.max_steps or -1,
-        per_device_train_batch_size=setup.batch_size,
         gradient_accumulation_steps=setup.gradient_accumulation_steps,
-        per_device_eval_batch_size=256,
-        learning_rate=setup.learning_rate,
-        weight_decay=setup.weight_decay,
-        lr_scheduler_type="constant",
-        eval_strategy="epoch",
         save_strategy="epoch" if setup.save_checkpoints else "no",
         save_total_limit=2,
         load_best_model_at_end=setup.save_checkpoints,
-        metric_for_best_model=setup.selection_metric,
-        greater_is_better=True,
         restore_callback_states_from_checkpoint=True,
-        logging_strategy="epoch",
-        report_to="none",
-        seed=setup.seed,
-        data_seed=setup.seed,
         bf16=setup.bf16,
-        use_cpu=setup.use_cpu if setup.use_cpu is not None else not _has_accelerator(),
-        dataloader_num_workers=0,
-        disable_tqdm=True,
     )
     trainer = GuardedTrainer(
         model=model,
@@ -315,9 +301,3 @@ def train_lem(
 
 def _flat(metrics: dict) -> dict:
     return {k: float(v) for k, v in metrics.items() if np.isscalar(v)}
-
-
-def _has_accelerator() -> bool:
-    import torch
-
-    return torch.cuda.is_available()

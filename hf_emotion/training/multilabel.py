@@ -100,6 +100,37 @@ def write_decision_rule(config, thresholds, *, mode: str, metric: str) -> None:
     config.threshold_metric = metric
 
 
+def epoch_training_arguments(setup, output_dir, **overrides):
+    """The TrainingArguments the text trainers share: evaluate (and save) every epoch, keep the dev-best
+    checkpoint by `setup.selection_metric`, a constant learning rate, the setup's seed, the CPU unless
+    a GPU is there. `overrides` are the trainer's own differences."""
+    from transformers import TrainingArguments
+
+    values = dict(
+        output_dir=str(output_dir),
+        num_train_epochs=setup.epochs,
+        per_device_train_batch_size=setup.batch_size,
+        per_device_eval_batch_size=256,
+        learning_rate=setup.learning_rate,
+        weight_decay=setup.weight_decay,
+        lr_scheduler_type="constant",
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        load_best_model_at_end=True,
+        metric_for_best_model=setup.selection_metric,
+        greater_is_better=True,
+        logging_strategy="epoch",
+        report_to="none",
+        seed=setup.seed,
+        data_seed=setup.seed,
+        use_cpu=setup.use_cpu if setup.use_cpu is not None else not torch.cuda.is_available(),
+        dataloader_num_workers=0,
+        disable_tqdm=not setup.progress_bar,
+    )
+    values.update(overrides)
+    return TrainingArguments(**values)
+
+
 def set_embeddings(model, matrix: np.ndarray) -> None:
     embedding = model.get_input_embeddings()
     if tuple(embedding.weight.shape) != matrix.shape:

@@ -9,7 +9,6 @@ import torch
 from hf_emotion.text import build_tokenizer
 from lem.tiny import LABELS, tiny_model
 
-torch.set_num_threads(1)  # tiny models gain nothing from a second thread on a shared CPU
 
 SENTENCES = [
     "I am so happy and glad today",
