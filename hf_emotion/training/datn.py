@@ -25,11 +25,10 @@ from .multilabel import (
     encode_multilabel,
     epoch_training_arguments,
     label_names,
-    predict_scores,
     require_splits,
     save_record,
     set_embeddings,
-    write_decision_rule,
+    tune_and_save,
 )
 
 
@@ -123,7 +122,6 @@ def train_datn(target: DatasetDict, source: DatasetDict | None, output_dir: str 
     """Train DATN on `target` (train/validation; text + Sequence(ClassLabel) labels) with `source`
     (sentiment; text + label; the splits in `setup.source_splits`) and save the dev-selected model,
     its tokenizer and `training_record.json` to `output_dir`. "base" needs no source."""
-    from hf_emotion.evaluation import multilabel_metrics, tune_thresholds
     from hf_emotion.models.datn import DatnConfig, DatnForSequenceClassification
 
     setup = setup or DatnTrainingSetup()
@@ -191,13 +189,8 @@ def train_datn(target: DatasetDict, source: DatasetDict | None, output_dir: str 
     model = trainer.model.eval()
     train_seconds = time.perf_counter() - started
 
-    gold, scores = predict_scores(trainer, encoded["validation"])
-    tuned = tune_thresholds(gold, scores, mode=setup.threshold_mode, metric=setup.threshold_metric)
-    write_decision_rule(model.config, tuned.thresholds, mode=setup.threshold_mode, metric=setup.threshold_metric)
-    dev_metrics = multilabel_metrics(gold, scores, threshold=model.config.thresholds)
-
-    model.save_pretrained(output_dir)
-    tokenizer.save_pretrained(output_dir)
+    dev_metrics, _ = tune_and_save(trainer, encoded["validation"], tokenizer, output_dir,
+                                   mode=setup.threshold_mode, metric=setup.threshold_metric)
     record = {
         "model_type": "datn",
         "setup": {k: list(v) if isinstance(v, tuple) else v for k, v in vars(setup).items()},
@@ -206,7 +199,7 @@ def train_datn(target: DatasetDict, source: DatasetDict | None, output_dir: str 
         "vector_coverage": inputs.coverage,
         "vocab_size": config.vocab_size,
         "source_rows": len(sentiment) if transfer else 0,
-        "dev_metrics": {k: float(v) for k, v in dev_metrics.items() if np.isscalar(v)},
+        "dev_metrics": dev_metrics,
         "thresholds": model.config.thresholds,
         "epochs_run": trainer.state.epoch,
         "best_checkpoint": trainer.state.best_model_checkpoint,

@@ -17,22 +17,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from datasets import DatasetDict, IterableDataset
 from transformers import DataCollatorWithPadding, TrainerCallback
 from transformers.trainer_callback import ExportableState
 
-from .guards import GuardedTrainer, check_policy, require_finite_parameters, with_example_ids
+from .guards import GuardedTrainer, check_policy, with_example_ids
 from .multilabel import (
     build_text_inputs,
     encode_multilabel,
     epoch_training_arguments,
     label_names,
-    predict_scores,
     require_splits,
     save_record,
     set_embeddings,
-    write_decision_rule,
+    tune_and_save,
 )
 
 
@@ -193,7 +191,7 @@ def train_lem(
     `output_dir/checkpoints`, or True for the last one) continues an interrupted run with the same
     setup: weights, optimizer, RNG, data position and the phase schedule come from the checkpoint.
     """
-    from hf_emotion.evaluation import build_compute_metrics, multilabel_metrics, tune_thresholds
+    from hf_emotion.evaluation import build_compute_metrics
     from hf_emotion.models.lem.configuration_lem import LemConfig
     from hf_emotion.models.lem.modeling_lem import LemForSequenceClassification
 
@@ -269,15 +267,8 @@ def train_lem(
     model = trainer.model.eval()
     model.training_phase = "joint"
 
-    gold, scores = predict_scores(trainer, encoded["validation"])
-    thresholds, tuned_score = tune_thresholds(gold, scores, mode=setup.threshold_mode, metric=setup.threshold_metric)
-    write_decision_rule(model.config, thresholds, mode=setup.threshold_mode, metric=setup.threshold_metric)
-    dev_metrics = multilabel_metrics(gold, scores, threshold=model.config.thresholds)
-
-    require_finite_parameters(model, str(output_dir))
-    if trainer.args.should_save:  # one writer when several processes train together
-        model.save_pretrained(output_dir)
-        tokenizer.save_pretrained(output_dir)
+    dev_metrics, tuned_score = tune_and_save(trainer, encoded["validation"], tokenizer, output_dir,
+                                             mode=setup.threshold_mode, metric=setup.threshold_metric)
     record = {
         "model_type": "lem",
         "setup": {k: v for k, v in vars(setup).items()},
@@ -286,8 +277,8 @@ def train_lem(
         "vector_coverage": inputs.coverage,
         "emotion_vocabulary_size": len(config.emotion_vocab_ids),
         "vocab_size": config.vocab_size,
-        "dev_metrics": _flat(dev_metrics),
-        "dev_tuned_score": float(tuned_score),
+        "dev_metrics": dev_metrics,
+        "dev_tuned_score": tuned_score,
         "phase_history": schedule.history,
         "nonfinite_batches": trainer.nonfinite_batches,
         "epochs_run": math.ceil(trainer.state.epoch or 0),
@@ -297,7 +288,3 @@ def train_lem(
     if trainer.args.should_save:
         save_record(output_dir / "training_record.json", record)
     return LemTrainingResult(model=model, tokenizer=tokenizer, dev_metrics=record["dev_metrics"], record=record)
-
-
-def _flat(metrics: dict) -> dict:
-    return {k: float(v) for k, v in metrics.items() if np.isscalar(v)}

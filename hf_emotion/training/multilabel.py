@@ -131,6 +131,25 @@ def epoch_training_arguments(setup, output_dir, **overrides):
     return TrainingArguments(**values)
 
 
+def tune_and_save(trainer, dev_dataset, tokenizer, output_dir, *, mode: str, metric: str) -> tuple[dict, float]:
+    """After training: tune the decision rule on dev, write it into the config, and save the model and
+    tokenizer (from one process, never with non-finite weights). Returns (flat dev metrics, tuned score)."""
+    from hf_emotion.evaluation import multilabel_metrics, tune_thresholds
+
+    from .guards import require_finite_parameters
+
+    model = trainer.model
+    gold, scores = predict_scores(trainer, dev_dataset)
+    tuned = tune_thresholds(gold, scores, mode=mode, metric=metric)
+    write_decision_rule(model.config, tuned.thresholds, mode=mode, metric=metric)
+    dev_metrics = multilabel_metrics(gold, scores, threshold=model.config.thresholds)
+    require_finite_parameters(model, str(output_dir))
+    if trainer.args.should_save:  # one writer when several processes train together
+        model.save_pretrained(output_dir)
+        tokenizer.save_pretrained(output_dir)
+    return {k: float(v) for k, v in dev_metrics.items() if np.isscalar(v)}, float(tuned.score)
+
+
 def set_embeddings(model, matrix: np.ndarray) -> None:
     embedding = model.get_input_embeddings()
     if tuple(embedding.weight.shape) != matrix.shape:

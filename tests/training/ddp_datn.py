@@ -9,7 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests folder
 
 from datn.test_interleaved import fixture_data, tiny_model  # noqa: E402
-from transformers import TrainerCallback, TrainingArguments, default_data_collator  # noqa: E402
+from transformers import TrainingArguments, default_data_collator  # noqa: E402
 
 from hf_emotion.training.interleaved import InterleavedTrainer  # noqa: E402
 
