@@ -259,6 +259,7 @@ def save_charts(gold, scores, per_label: dict, thresholds: list[float], stem: Pa
 
 def cmd_train(args) -> None:
     from hf_emotion.registry import model_entry
+    from hf_emotion.training.checkpoints import resume_point
 
     entry = model_entry(args.model)  # an unknown type is named with the known ones
     if args.model not in TRAINABLE:
@@ -267,15 +268,16 @@ def cmd_train(args) -> None:
     settings = parse_assignments(args.set, "--set")
     settings["config_overrides"] = {**settings.get("config_overrides", {}), **parse_assignments(args.config, "--config")}
     output = Path(args.output)
+    resume = resume_point(args.resume, output / "checkpoints")  # checked before the data is read
     if args.model == "multiemo":
-        train_conversation_model(args, settings, output)
+        train_conversation_model(args, settings, output, resume)
         return
     if args.model == "lem":
         from hf_emotion.training.lem import LemTrainingSetup, train_lem
 
         setup = make_setup(LemTrainingSetup, settings)  # checked before the data is read
         dataset, data_info = load_data(args)
-        train_lem(dataset, output, setup)
+        train_lem(dataset, output, setup, resume_from_checkpoint=resume)
     else:
         from hf_emotion.data import load_dataset
         from hf_emotion.training.datn import DatnTrainingSetup, train_datn
@@ -283,7 +285,7 @@ def cmd_train(args) -> None:
         setup = make_setup(DatnTrainingSetup, settings)
         dataset, data_info = load_data(args)
         source = None if setup.variant == "base" else load_dataset(args.source, data_dir=args.source_dir)
-        train_datn(dataset, source, output, setup)
+        train_datn(dataset, source, output, setup, resume_from_checkpoint=resume)
     record_path = output / "training_record.json"
     record = json.loads(record_path.read_text())
     record["data"] = data_info
@@ -297,7 +299,7 @@ def cmd_train(args) -> None:
     evaluate_split(clf, dataset, "validation", data_info, output / "evaluation_validation.json", args.batch_size)
 
 
-def train_conversation_model(args, settings: dict, output: Path) -> None:
+def train_conversation_model(args, settings: dict, output: Path, resume: str | None) -> None:
     """MultiEMO on a dialogue-level corpus (meld, iemocap): text features are computed (and cached)
     by train_multiemo; other modalities must already be columns of the corpus."""
     from hf_emotion.training.conversation import MultiEmoTrainingSetup, train_multiemo
@@ -306,7 +308,7 @@ def train_conversation_model(args, settings: dict, output: Path) -> None:
         raise ValueError("MultiEMO trains on a dialogue corpus (--data meld or --data iemocap), not on a text file")
     setup = make_setup(MultiEmoTrainingSetup, settings)
     dataset, data_info = load_data(args)
-    record = train_multiemo(dataset, output, setup)
+    record = train_multiemo(dataset, output, setup, resume_from_checkpoint=resume)
     record_path = output / "training_record.json"
     saved = json.loads(record_path.read_text())
     saved["data"] = data_info
@@ -524,6 +526,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--source", default="semeval2016_task4a", help="DATN: the sentiment corpus it transfers from")
     train.add_argument("--source-dir", help="DATN: folder of the sentiment corpus")
     train.add_argument("--batch-size", type=int, default=64, help="batch size of the final dev evaluation")
+    train.add_argument("--resume", nargs="?", const=True, metavar="CHECKPOINT",
+                       help="continue an interrupted run with the same arguments: from the newest checkpoint "
+                            "whose save finished under <output>/checkpoints, or from the CHECKPOINT folder given")
     train.set_defaults(run=cmd_train)
 
     evaluate = sub.add_parser("evaluate", help="metrics, per-label F1 chart and threshold curves on a split",

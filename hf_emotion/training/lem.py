@@ -21,6 +21,7 @@ from datasets import DatasetDict, IterableDataset
 from transformers import DataCollatorWithPadding, TrainerCallback
 from transformers.trainer_callback import ExportableState
 
+from .checkpoints import resume_point
 from .guards import GuardedTrainer, check_policy, with_example_ids
 from .multilabel import (
     build_text_inputs,
@@ -188,7 +189,7 @@ def train_lem(
     `training_record.json` (setup, vector coverage, dev metrics, phase history, time) to `output_dir`.
     The train split may be an `IterableDataset` (streamed; then `setup.max_steps` is required and
     an epoch is one pass over the stream). `resume_from_checkpoint` (a checkpoint folder under
-    `output_dir/checkpoints`, or True for the last one) continues an interrupted run with the same
+    `output_dir/checkpoints`, or True for the newest one whose save finished) continues an interrupted run with the same
     setup: weights, optimizer, RNG, data position and the phase schedule come from the checkpoint.
     """
     from hf_emotion.evaluation import build_compute_metrics
@@ -201,6 +202,7 @@ def train_lem(
     if isinstance(dataset["train"], IterableDataset) and not setup.max_steps:
         raise ValueError("the train split is an IterableDataset (no length): set LemTrainingSetup.max_steps")
     output_dir = Path(output_dir)
+    resume_from_checkpoint = resume_point(resume_from_checkpoint, output_dir / "checkpoints")  # before the slow steps
     names = label_names(dataset)
     started = time.perf_counter()
 

@@ -49,12 +49,16 @@ def test_same_seed_same_data_gives_identical_metrics_and_weights(straight, tmp_p
 
 
 def test_train_lem_resumed_mid_phase_ends_like_an_uninterrupted_run(straight, tmp_path):
-    """Killed during step 7, in the second of the two VAE-pretraining epochs; the last checkpoint is
-    the end of epoch 1, where the schedule has one VAE epoch left."""
+    """Killed during step 7, in the second of the two VAE-pretraining epochs; the last complete
+    checkpoint is the end of epoch 1, where the schedule has one VAE epoch left. A newer folder
+    whose save never finished is passed over."""
     first, first_out = straight
     with pytest.raises(Killed):
         train_lem(tiny_data(), tmp_path / "out", tiny_setup(tmp_path), callbacks=[KillAt(6)])
     assert [p.name for p in (tmp_path / "out" / "checkpoints").iterdir()] == ["checkpoint-4"]
+    half_saved = tmp_path / "out" / "checkpoints" / "checkpoint-8"  # as if killed while writing epoch 2's checkpoint
+    half_saved.mkdir()
+    (half_saved / "model.safetensors").write_bytes(b"\0" * 10)
     counter = StepCounter()
     resumed = train_lem(tiny_data(), tmp_path / "out", tiny_setup(tmp_path), resume_from_checkpoint=True, callbacks=[counter])
     assert counter.steps == 24 - 4

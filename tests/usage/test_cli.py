@@ -6,6 +6,7 @@ import json
 import random
 
 import pytest
+import torch
 from transformers import pipeline
 
 from hf_emotion.cli import main
@@ -168,3 +169,40 @@ def test_train_multiemo_refuses_a_text_file(tmp_path, capsys):
     data.write_text("text,joy\nhi,1\n")
     status, _, err = run(capsys, "train", "--model", "multiemo", "--data", data, "--output", tmp_path / "run")
     assert status == 1 and "dialogue corpus" in err
+
+
+def test_train_resume_continues_from_the_newest_complete_checkpoint(trained, tmp_path, capsys, monkeypatch):
+    """A run cut after its first epoch's checkpoint, resumed with a bare --resume, runs only the
+    second epoch's steps and saves the same model as the run that was never cut."""
+    import shutil
+
+    from safetensors.torch import load_file
+
+    from hf_emotion.training.guards import GuardedTrainer
+
+    steps = []
+    real_step = GuardedTrainer.training_step
+    monkeypatch.setattr(GuardedTrainer, "training_step", lambda self, *a, **k: steps.append(1) or real_step(self, *a, **k))
+
+    def train(output, *extra):
+        return run(capsys, "train", "--model", "lem", "--data", trained / "feelings.csv", "--output", output,
+                   "--set", f"vectors={trained / 'vectors.txt'}", "--set", "epochs=2", "--set", "vae_pretrain_epochs=1",
+                   "--set", "batch_size=32", *TINY_LEM, *extra)
+
+    status, _, err = train(tmp_path / "whole")
+    assert status == 0, err
+    checkpoints = sorted((tmp_path / "whole" / "checkpoints").iterdir(), key=lambda p: int(p.name.split("-")[1]))
+    assert len(checkpoints) == 2
+    first_epoch_steps = int(checkpoints[0].name.split("-")[1])
+    shutil.copytree(checkpoints[0], tmp_path / "cut" / "checkpoints" / checkpoints[0].name)
+    all_steps, steps[:] = len(steps), []
+    status, _, err = train(tmp_path / "cut", "--resume")
+    assert status == 0, err
+    assert len(steps) == all_steps - first_epoch_steps > 0
+    whole, cut = (load_file(tmp_path / name / "model.safetensors") for name in ("whole", "cut"))
+    assert whole.keys() == cut.keys() and all(torch.equal(whole[k], cut[k]) for k in whole)
+
+
+def test_train_resume_without_a_checkpoint_is_one_line(trained, tmp_path, capsys):
+    status, _, err = run(capsys, "train", "--model", "lem", "--data", trained / "feelings.csv", "--output", tmp_path / "new", "--resume")
+    assert status == 1 and f"no complete checkpoint in {tmp_path / 'new' / 'checkpoints'}" in err
