@@ -90,6 +90,56 @@ def test_one_turn_dialogue_trains():
     out.loss.backward()
 
 
+@pytest.mark.parametrize("count", [int, torch.tensor, lambda n: torch.tensor(float(n)), lambda n: torch.tensor([[n]])],
+                         ids=["int", "int64", "float32", "per-replica"])
+def test_one_batch_loss_is_unchanged_by_its_own_turn_count(count):
+    """The Trainer passes num_items_in_batch; for a batch that is the whole step (no accumulation, one
+    process) every part must equal the plain batch mean bit for bit, or recorded results would move."""
+    model = _model().train()
+    batch = tiny_batch(lengths=(5, 3, 1, 4))
+    plain = model(**batch)
+    counted = model(**batch, num_items_in_batch=count(int((batch["labels"] != -100).sum())))
+    for part in ("loss", "ce_loss", "swfc_loss", "soft_hgr_loss"):
+        assert torch.equal(getattr(counted, part), getattr(plain, part)), part
+
+
+def test_micro_batches_normalised_by_the_step_add_up_to_the_large_batch():
+    """CE: two halves of 8 and 5 turns, each summed over its turns and divided by all 13, give the
+    loss and gradient of the 13-turn batch; the mean of the two halves' means does not. SWFC and
+    Soft-HGR (batch statistics) are weighted by the half's share of the turns."""
+    batch = tiny_batch(lengths=(5, 3, 1, 4))
+    halves = [{k: v[rows] for k, v in batch.items()} for rows in (slice(0, 2), slice(2, 4))]
+    turns = int((batch["labels"] != -100).sum())
+    ce_only = _model(modalities=["text"], use_swfc=False)
+    text = lambda b: {k: v for k, v in b.items() if not k.startswith(("audio", "visual"))}  # noqa: E731
+
+    def gradient(loss):
+        ce_only.zero_grad()
+        loss.backward()
+        return torch.cat([p.grad.flatten() for p in ce_only.parameters() if p.grad is not None])
+
+    whole = ce_only(**text(batch)).loss
+    parts = sum(ce_only(**text(h), num_items_in_batch=turns).loss for h in halves)
+    mean_of_means = sum(ce_only(**text(h)).loss for h in halves) / 2
+    torch.testing.assert_close(parts, whole, rtol=0, atol=1e-6)
+    assert abs(mean_of_means.item() - whole.item()) > 1e-3
+    expected = gradient(whole)
+    torch.testing.assert_close(gradient(parts), expected, rtol=0, atol=1e-6)
+    assert (gradient(mean_of_means) - expected).abs().max() > 1e-3
+
+    full = _model()
+    for half in halves:
+        share = int((half["labels"] != -100).sum()) / turns
+        alone, counted = full(**half), full(**half, num_items_in_batch=turns)
+        for part in ("swfc_loss", "soft_hgr_loss"):
+            torch.testing.assert_close(getattr(counted, part), share * getattr(alone, part))
+
+
+def test_num_items_in_batch_must_be_one_count():
+    with pytest.raises(ValueError, match=r"num_items_in_batch must be one count of labelled turns, got shape \(2,\)"):
+        _model()(**tiny_batch(), num_items_in_batch=torch.tensor([4, 5]))
+
+
 def test_ablation_switches():
     no_attn = _model(use_multiattn=False)
     assert no_attn.multiemo.multiattn is None

@@ -219,9 +219,6 @@ class MultiEmoPreTrainedModel(PreTrainedModel):
     config_class = MultiEmoConfig
     base_model_prefix = "multiemo"
     main_input_name = "text_features"
-    # The loss is a mean over the batch's turns (SWFC and Soft-HGR are batch statistics), so the
-    # Trainer must scale it under gradient accumulation instead of passing num_items_in_batch.
-    accepts_loss_kwargs = False
 
     @torch.no_grad()
     def _init_weights(self, module):
@@ -346,6 +343,11 @@ class MultiEmoModel(MultiEmoPreTrainedModel):
 class MultiEmoForConversationClassification(MultiEmoPreTrainedModel):
     """MultiEMO with the classifier of Eq. 13-16: one label per utterance of every dialogue."""
 
+    # forward normalises its loss by the Trainer's `num_items_in_batch` (labelled turns over the whole
+    # accumulation window and every process), so the Trainer neither divides it by the accumulation
+    # steps nor averages micro-batch means (see `_losses`)
+    accepts_loss_kwargs = True
+
     def __init__(self, config: MultiEmoConfig):
         super().__init__(config)
         self.multiemo = MultiEmoModel(config)
@@ -367,12 +369,15 @@ class MultiEmoForConversationClassification(MultiEmoPreTrainedModel):
         attention_mask: torch.Tensor | None = None,
         labels: torch.Tensor | None = None,
         output_fused_states: bool = False,
+        num_items_in_batch: torch.Tensor | int | None = None,
         **kwargs,  # ignored extras (Transformers utilities pass some)
     ) -> MultiEmoConversationOutput:
         base = self.multiemo(text_features, audio_features, visual_features, speaker_ids, attention_mask)
         z = self.to_embedding(base.last_hidden_state)
         logits = self.classifier(z)
-        losses = self._losses(logits, z, base.fused_states, labels, attention_mask) if labels is not None else {}
+        losses = {}
+        if labels is not None:
+            losses = self._losses(logits, z, base.fused_states, labels, attention_mask, num_items_in_batch)
         return MultiEmoConversationOutput(
             logits=logits,
             embeddings=z if output_fused_states else None,
@@ -380,8 +385,17 @@ class MultiEmoForConversationClassification(MultiEmoPreTrainedModel):
             **losses,
         )
 
-    def _losses(self, logits, z, fused_states, labels, attention_mask) -> dict[str, torch.Tensor]:
-        """CE, SWFC and Soft-HGR over the labelled real turns, and their weighted sum."""
+    def _losses(self, logits, z, fused_states, labels, attention_mask, num_items_in_batch=None) -> dict:
+        """CE, SWFC and Soft-HGR over the labelled real turns, and their weighted sum.
+
+        Without `num_items_in_batch` each part is this batch's own (CE: the mean over its turns).
+        With it, the count of labelled turns in the whole optimizer step (every micro-batch of the
+        accumulation window, on every process), CE is this batch's sum over turns divided by that
+        count, so the micro-batches add up to the CE of the one large batch; SWFC and Soft-HGR are
+        statistics of the batch they see and cannot be split that way, so each is weighted by this
+        batch's share of the turns (a turn-weighted mean over micro-batches). When the batch is the
+        whole step (count == its turns) every part equals the plain reading bit for bit.
+        """
         if labels.shape != logits.shape[:2]:
             raise ValueError(f"labels must be (batch, turns) = {tuple(logits.shape[:2])}, got {tuple(labels.shape)}")
         keep = labels != -100
@@ -394,14 +408,33 @@ class MultiEmoForConversationClassification(MultiEmoPreTrainedModel):
         if y.min() < 0 or y.max() >= self.config.num_labels:
             raise ValueError(f"labels must be in [0, {self.config.num_labels}) or -100, got values {int(y.min())}..{int(y.max())}")
         cfg, weights = self.config, self.config.loss_weights
-        out = {"ce_loss": F.cross_entropy(logits[keep], y)}
+        if num_items_in_batch is None:
+            share = None
+            out = {"ce_loss": F.cross_entropy(logits[keep], y)}
+        else:
+            count = _turn_count(num_items_in_batch, logits.device)
+            share = y.numel() / count
+            out = {"ce_loss": F.cross_entropy(logits[keep], y, reduction="sum") / count}
         loss = weights["ce"] * out["ce_loss"]
+        statistics = {}
         if weights["swfc"]:
-            out["swfc_loss"] = swfc_loss(
+            statistics["swfc"] = swfc_loss(
                 z[keep], y, cfg.swfc_temperature, cfg.swfc_focusing, cfg.swfc_sample_weight_exponent, cfg.swfc_normalize
             )
-            loss = loss + weights["swfc"] * out["swfc_loss"]
         if weights["soft_hgr"]:
-            out["soft_hgr_loss"] = soft_hgr_loss([s[keep] for s in fused_states])
-            loss = loss + weights["soft_hgr"] * out["soft_hgr_loss"]
+            statistics["soft_hgr"] = soft_hgr_loss([s[keep] for s in fused_states])
+        for part, value in statistics.items():
+            out[f"{part}_loss"] = value if share is None else share * value
+            loss = loss + weights[part] * out[f"{part}_loss"]
         return {"loss": loss, **out}
+
+
+def _turn_count(num_items_in_batch, device) -> torch.Tensor:
+    """The Trainer's labelled-turn count as a 0-d float32 tensor on `device` (float32, so that a
+    bf16 loss sum is not divided by a count rounded to bf16). It arrives as an int or a tensor (int64,
+    or float once the Trainer has divided it by parallelism sizes; under DataParallel one copy per
+    replica), possibly on another device than the logits."""
+    count = torch.as_tensor(num_items_in_batch, device=device)
+    if count.numel() != 1:
+        raise ValueError(f"num_items_in_batch must be one count of labelled turns, got shape {tuple(count.shape)}")
+    return count.reshape(()).to(torch.float32)
