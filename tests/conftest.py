@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -29,3 +30,11 @@ def data_root():
     if os.environ.get("CI"):
         pytest.fail(f"CI must have the real corpora: {reason}")
     pytest.skip(reason)
+
+
+# The property fuzz tests (tests/*/test_*_fuzz.py, issue 9) take this profile as their parent. Its
+# max_examples is the budget of a whole fuzzed surface (tokenizer, emotion-multilabel,
+# emotion-conversation, dataset builders): each module splits it among its tests in a CASES table
+# and asserts the split adds up. No deadline (a module's first case pays for loading a model);
+# fresh random cases on every run, and a failure prints the blob that replays it.
+settings.register_profile("fuzz", max_examples=2_000, deadline=None, print_blob=True)

@@ -36,8 +36,20 @@ EMOTICONS = (
 
 # One emoji = a flag (two regional indicators) or a pictograph with its variation selector,
 # skin tones and ZWJ-joined parts, so "👍🏽" and "👨‍👩‍👧" stay single tokens.
-_EMOJI_PART = r"\p{Extended_Pictographic}[\x{FE0F}\x{1F3FB}-\x{1F3FF}]*"
+_EMOJI_MODIFIER = r"[\x{FE0F}\x{1F3FB}-\x{1F3FF}]"
+_EMOJI_PART = rf"\p{{Extended_Pictographic}}{_EMOJI_MODIFIER}*"
 EMOJI_PATTERN = rf"[\x{{1F1E6}}-\x{{1F1FF}}]{{2}}|{_EMOJI_PART}(?:\x{{200D}}{_EMOJI_PART})*"
+
+# Invisible characters would otherwise each be an [UNK] token. Controls (NUL, BEL, C1 ...) and the
+# zero-width space separate words like a space; every other format character (BOM, soft hyphen,
+# bidi marks, word joiner, tag characters) is dropped, so "hap\u00adpy" is "happy"; a zero-width
+# joiner is dropped too unless it joins emoji parts ("👨‍👩‍👧" stays one token). Three steps, in this
+# order, so an invisible character next to a joiner never decides the joiner's fate.
+_SPACE_LIKE = r"[\p{Cc}\x{200B}]"
+_INVISIBLE = r"[\p{Cf}&&[^\x{200D}]]"
+_STRAY_JOINER = (
+    rf"(?<!\p{{Extended_Pictographic}}{_EMOJI_MODIFIER}{{0,2}})\x{{200D}}|\x{{200D}}(?!\p{{Extended_Pictographic}})"
+)
 
 _WORD = r"[\p{L}\p{M}\p{N}_]"
 _NOT_WORD_AFTER = r"(?![\p{L}\p{N}])"
@@ -78,6 +90,9 @@ def _backend(vocab: dict[str, int]) -> Tokenizer:
     tokenizer = Tokenizer(models.WordLevel(vocab, unk_token=UNK_TOKEN))
     tokenizer.normalizer = normalizers.Sequence(
         [
+            normalizers.Replace(Regex(_SPACE_LIKE), " "),
+            normalizers.Replace(Regex(_INVISIBLE), ""),
+            normalizers.Replace(Regex(_STRAY_JOINER), ""),
             normalizers.Lowercase(),
             normalizers.Replace("\u2019", "'"),
             normalizers.Replace(Regex(_URL), URL_TOKEN),
@@ -219,4 +234,7 @@ def build_tokenizer(
         unk_token=UNK_TOKEN,
         model_max_length=model_max_length,
         language=language,
+        # A "[PAD]" or "[UNK]" typed in a text is text ("[", "pad", "]"), never the special id: saved in
+        # tokenizer_config.json, so AutoTokenizer applies it too (tokenizer.json cannot hold this flag).
+        split_special_tokens=True,
     )
