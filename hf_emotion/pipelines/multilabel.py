@@ -26,6 +26,8 @@ it into every checkpoint, where it runs with `trust_remote_code=True` without hf
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from types import GeneratorType
 
 import numpy as np
 from torch.utils.data import Dataset as TorchDataset
@@ -50,6 +52,21 @@ def segment_han_runs(text: str) -> str:
     return " ".join(" ".join(words).split())
 
 
+def check_text(text, where: str) -> str:
+    """A text the tokenizer can take, else an error naming `where` it came from: a str without lone
+    surrogates (what a file decoded with errors="surrogateescape" leaves, and no tokenizer encodes)."""
+    if not isinstance(text, str):
+        raise TypeError(f"emotion-multilabel expects a string (or a list of strings): {where} is {type(text).__name__}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"emotion-multilabel: {where} holds the lone surrogate {text[error.start]!r} at character {error.start}, "
+            "which is not Unicode text; decode its source with errors='replace'"
+        ) from None
+    return text
+
+
 class MultiLabelEmotionPipeline(Pipeline):
     _load_tokenizer = True
     _load_processor = False
@@ -66,11 +83,15 @@ class MultiLabelEmotionPipeline(Pipeline):
         num_labels = self.model.config.num_labels
         postprocess = {}
         if threshold is not None:
-            cut = np.asarray(threshold, dtype=np.float64).reshape(-1)
+            refusal = ValueError(
+                f"emotion-multilabel: threshold must be a float or {num_labels} floats (one per label), got {threshold!r}"
+            )
+            try:
+                cut = np.asarray(threshold, dtype=np.float64).reshape(-1)
+            except (TypeError, ValueError):  # not numbers at all
+                raise refusal from None
             if cut.size not in (1, num_labels) or not np.all(np.isfinite(cut)):
-                raise ValueError(
-                    f"emotion-multilabel: threshold must be a float or {num_labels} floats (one per label), got {threshold!r}"
-                )
+                raise refusal
             postprocess["threshold"] = cut
         if top_k is not None:
             if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or not 1 <= top_k <= num_labels:
@@ -80,21 +101,28 @@ class MultiLabelEmotionPipeline(Pipeline):
             postprocess["return_all_scores"] = bool(return_all_scores)
         preprocess = {}
         if max_length is not None:
-            if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
+            if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) or max_length < 1:
                 raise ValueError(f"emotion-multilabel: max_length must be a positive integer, got {max_length!r}")
-            preprocess["max_length"] = max_length
+            preprocess["max_length"] = int(max_length)
         return preprocess, {}, postprocess
 
     def __call__(self, inputs, **kwargs):
-        """Also takes an empty list (-> []) and any other sequence of strings, such as a `datasets`
-        column (`ds["text"]`); datasets and generators still stream through the base class."""
-        if isinstance(inputs, (list, tuple)) and not inputs:
-            # bad arguments are refused even for no text (the base class takes batch_size/num_workers itself)
-            self._sanitize_parameters(**{k: v for k, v in kwargs.items() if k not in ("batch_size", "num_workers")})
-            return []
-        if not isinstance(inputs, (str, list, tuple, TorchDataset)) and hasattr(inputs, "__len__") \
-                and hasattr(inputs, "__getitem__"):  # a torch Dataset (KeyDataset) keeps streaming
-            inputs = list(inputs)
+        """One text -> its labels; a list, a tuple or any other sequence of texts, such as a `datasets`
+        column (`ds["text"]`) -> one answer per text ([] for none). Every item of a sequence is checked
+        first, so a bad one is named by its index. Torch datasets (KeyDataset), generators and other
+        iterators stream through the base class, checked one text at a time."""
+        if isinstance(inputs, str):
+            check_text(inputs, "the text")
+        elif isinstance(inputs, Iterator):  # the base class streams generators only
+            inputs = inputs if isinstance(inputs, GeneratorType) else (text for text in inputs)
+        elif not isinstance(inputs, TorchDataset):
+            if isinstance(inputs, (bytes, bytearray, dict)) or not (hasattr(inputs, "__len__") and hasattr(inputs, "__getitem__")):
+                raise TypeError(f"emotion-multilabel expects a string (or a list of strings), got {type(inputs).__name__}")
+            inputs = [check_text(text, f"inputs[{index}]") for index, text in enumerate(inputs)]
+            if not inputs:
+                # bad arguments are refused even for no text (the base class takes batch_size/num_workers itself)
+                self._sanitize_parameters(**{k: v for k, v in kwargs.items() if k not in ("batch_size", "num_workers")})
+                return []
         return super().__call__(inputs, **kwargs)
 
     def default_max_length(self) -> int:
@@ -102,8 +130,7 @@ class MultiLabelEmotionPipeline(Pipeline):
         return limit if isinstance(limit, int) and 0 < limit < 1_000_000 else FALLBACK_MAX_LENGTH
 
     def preprocess(self, text, max_length=None):
-        if not isinstance(text, str):
-            raise TypeError(f"emotion-multilabel expects a string (or a list of strings), got {type(text).__name__}")
+        check_text(text, "a streamed text")  # lists were checked in __call__, where the index is known
         if self.tokenizer.init_kwargs.get("language") == "zh":
             text = segment_han_runs(text)
         return self.tokenizer(
