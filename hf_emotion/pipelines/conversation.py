@@ -6,13 +6,15 @@
     # [{'turn': 0, 'speaker': 'Ross', 'label': 'anger', 'score': 0.61, 'scores': {...}}, ...]
 
 A turn is a dict with `speaker` and, per modality the model uses, either raw input (`text`;
-`audio`: a file path, a waveform array or a datasets Audio dict, with optional `sampling_rate`;
+`audio`: a file path, a waveform (array or list) or a datasets Audio dict, with optional `sampling_rate`;
 `frames` or `faces` for VisExtNet) or a ready feature vector (`text_features`, `audio_features`,
 `visual_features`), which is used as-is. Text features are computed with the extractor the
 checkpoint records in `config.feature_extractors`; the audio extractor likewise; the visual
 extractor must be passed (`visual_extractor=VisExtNet(...)`) since its weights are the user's.
-Speakers are indexed per dialogue, so any names work. Keys for modalities the model does not use
-are ignored; unknown keys are an error.
+Speakers (strings or integers) are indexed per dialogue, so any names work. Keys for modalities
+the model does not use are ignored; unknown keys are an error. Every turn is checked before any
+work: a bad one (wrong type, lone surrogate, feature vector of the wrong size or with NaN,
+unreadable audio) is a TypeError/ValueError naming the dialogue, the turn and the field.
 
 The text and audio feature extractors are defined here (hf_emotion.features re-exports them) so
 that this file, copied into an exported checkpoint, is all the remote code a user without
@@ -100,33 +102,46 @@ class TextFeatureExtractor:
     def from_settings(cls, settings: dict, **overrides) -> TextFeatureExtractor:
         return cls(**{**settings, **overrides})
 
-    @torch.no_grad()
     def encode(self, texts: list[str], contexts: list[str] | None = None) -> np.ndarray:
-        """(N, dim) float32 embeddings; `contexts[i]` (may be "") is read beside `texts[i]`."""
-        out = []
-        for start in range(0, len(texts), self.batch_size):
-            chunk = [str(t) for t in texts[start : start + self.batch_size]]
-            pairs = contexts[start : start + self.batch_size] if contexts is not None else None
-            enc = self.tokenizer(
-                chunk,
-                pairs,
-                padding=True,
-                truncation="only_second" if pairs is not None else True,
-                max_length=self.max_length,
-                return_tensors="pt",
-            )
-            own = torch.tensor(
-                [[sid == 0 for sid in enc.sequence_ids(i)] for i in range(len(chunk))], dtype=torch.bool
-            ) if pairs is not None else enc["attention_mask"].bool()
-            hidden = self.model(**enc.to(self.device)).last_hidden_state
-            if self.pooling == "cls":
-                pooled = hidden[:, 0]
-            else:
-                own = own.to(self.device) | (enc["attention_mask"].bool() & ~own.any(1, keepdim=True))
-                weights = own.unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * weights).sum(1) / weights.sum(1).clamp_min(1.0)
-            out.append(pooled.float().cpu().numpy())
-        return np.concatenate(out) if out else np.zeros((0, self.dim), np.float32)
+        """(N, dim) float32 embeddings; `contexts[i]` (may be "") is read beside `texts[i]`. An utterance
+        that leaves no room in `max_length` for one context token is read without its context (cut to
+        fit): pair truncation cuts only the context and must leave it a token, else the tokenizer raises."""
+        texts = [str(t) for t in texts]
+        alone = list(range(len(texts)))
+        if contexts is not None:
+            room = self.max_length - self.tokenizer.num_special_tokens_to_add(pair=True)
+            lengths = self.tokenizer(texts, add_special_tokens=False, return_length=True)["length"] if texts else []
+            alone = [i for i, n in enumerate(lengths) if n >= room]
+        paired = sorted(set(range(len(texts))) - set(alone))
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for indices, pairs in ((alone, None), (paired, contexts)):
+            for start in range(0, len(indices), self.batch_size):
+                chunk = indices[start : start + self.batch_size]
+                out[chunk] = self._pool([texts[i] for i in chunk], None if pairs is None else [pairs[i] for i in chunk])
+        return out
+
+    @torch.no_grad()
+    def _pool(self, texts: list[str], pairs: list[str] | None) -> np.ndarray:
+        """Embeddings of one batch, pooled over each utterance's own tokens."""
+        enc = self.tokenizer(
+            texts,
+            pairs,
+            padding=True,
+            truncation="only_second" if pairs is not None else True,
+            max_length=self.max_length,
+            return_tensors="pt",
+        )
+        own = torch.tensor(
+            [[sid == 0 for sid in enc.sequence_ids(i)] for i in range(len(texts))], dtype=torch.bool
+        ) if pairs is not None else enc["attention_mask"].bool()
+        hidden = self.model(**enc.to(self.device)).last_hidden_state
+        if self.pooling == "cls":
+            pooled = hidden[:, 0]
+        else:
+            own = own.to(self.device) | (enc["attention_mask"].bool() & ~own.any(1, keepdim=True))
+            weights = own.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp_min(1.0)
+        return pooled.float().cpu().numpy()
 
     def dialogue_contexts(self, texts: list[str], speakers: list[str] | None = None) -> list[str] | None:
         """The preceding `context_turns` turns of every turn, as "speaker: text" joined by " | "."""
@@ -191,6 +206,8 @@ def as_waveform(audio, sampling_rate: int, given_rate: int | None, where: str) -
         array = array.mean(axis=int(np.argmin(array.shape)))
     if array.ndim != 1:
         raise ValueError(f"{where}: a waveform must be 1-D (or 2-D with channels), got shape {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{where}: the waveform holds NaN or infinite samples")
     return resample(array, given_rate or sampling_rate, sampling_rate)
 
 
@@ -290,6 +307,36 @@ def audio_extractor_from_settings(settings: dict):
     raise ValueError(f"feature_extractors['audio']['kind'] must be 'acoustic' or 'transformers', got {kind!r}")
 
 
+def turn_name(where: str, index: int) -> str:
+    """How errors name a turn: "turn 3", or "dialogue 1, turn 3" in a list of dialogues."""
+    return f"{where}, turn {index}" if where else f"turn {index}"
+
+
+def check_unicode(value, where: str) -> None:
+    """Refuse a string with a lone surrogate (what decoding with errors="surrogateescape" leaves): no tokenizer encodes it."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(
+                f"{where} holds the lone surrogate {value[error.start]!r} at character {error.start}, which is not Unicode text"
+            ) from None
+
+
+def feature_vector(value, where: str, dim: int) -> np.ndarray:
+    """A finite float32 vector of `dim` numbers (singleton axes dropped), else an error naming `where`."""
+    try:
+        vector = np.atleast_1d(np.squeeze(np.asarray(value, dtype=np.float32)))
+    except (TypeError, ValueError):
+        raise ValueError(f"{where} must be a vector of {dim} numbers, got {type(value).__name__}") from None
+    if vector.shape != (dim,):
+        found = f"dimension {vector.shape[0]}" if vector.ndim == 1 else f"shape {vector.shape}"
+        raise ValueError(f"{where} has {found} but the model expects {dim}")
+    if not np.isfinite(vector).all():
+        raise ValueError(f"{where} holds NaN or infinite values")
+    return vector
+
+
 class ConversationEmotionPipeline(Pipeline):
     _load_tokenizer = False
     _load_feature_extractor = False
@@ -305,14 +352,26 @@ class ConversationEmotionPipeline(Pipeline):
         return {}, {}, {}
 
     def __call__(self, inputs, **kwargs):
-        """One dialogue (a list of turn dicts) -> a list of per-turn predictions; a list of dialogues -> a list of those."""
-        if isinstance(inputs, (list, tuple)) and not inputs:
-            raise ValueError("emotion-conversation: the dialogue has no turns")
-        if isinstance(inputs, list) and all(isinstance(d, (list, tuple)) for d in inputs):
-            return super().__call__([tuple(d) for d in inputs], **kwargs)
-        if isinstance(inputs, (list, tuple)):
-            return super().__call__(tuple(inputs), **kwargs)
-        raise ValueError(f"emotion-conversation expects a dialogue (a list of turn dicts), got {type(inputs).__name__}")
+        """One dialogue (a list of turn dicts) -> a list of per-turn predictions; a list of dialogues -> a
+        list of those. Every turn is checked before any work; an error names the turn (and, in a list
+        of dialogues, the dialogue)."""
+        if isinstance(inputs, tuple):
+            inputs = list(inputs)
+        if not isinstance(inputs, list):
+            raise ValueError(f"emotion-conversation expects a dialogue (a list of turn dicts), got {type(inputs).__name__}")
+        nested = [isinstance(item, (list, tuple)) for item in inputs]
+        if inputs and all(nested):
+            dialogues = [(f"dialogue {d}", list(turns)) for d, turns in enumerate(inputs)]
+            for where, turns in dialogues:
+                self._check_turns(turns, where)
+            return super().__call__(dialogues, **kwargs)
+        if any(nested):
+            raise ValueError(
+                f"emotion-conversation: item {nested.index(True)} is a list but item {nested.index(False)} is not; "
+                "pass one dialogue (a list of turn dicts) or a list of dialogues"
+            )
+        self._check_turns(inputs, "")
+        return super().__call__(("", inputs), **kwargs)
 
     def extractor(self, modality: str):
         """The feature extractor for a modality: given at construction, else rebuilt from the config."""
@@ -329,19 +388,30 @@ class ConversationEmotionPipeline(Pipeline):
                 self.extractors["audio"] = audio_extractor_from_settings(settings)
         return self.extractors[modality]
 
-    def _check_turns(self, dialogue) -> None:
+    def _check_turns(self, dialogue: list, where: str) -> None:
+        """Refuse, by turn, what the extractors and the model cannot take (instead of failing deep inside them)."""
         if not dialogue:
-            raise ValueError("emotion-conversation: the dialogue has no turns")
+            raise ValueError(f"emotion-conversation: {where or 'the dialogue'} has no turns")
         for i, turn in enumerate(dialogue):
+            at = turn_name(where, i)
             if not isinstance(turn, dict):
-                raise ValueError(f"turn {i}: expected a dict with 'speaker' and inputs, got {type(turn).__name__}")
-            unknown = sorted(set(turn) - KNOWN_KEYS)
+                raise ValueError(f"{at}: expected a dict with 'speaker' and inputs, got {type(turn).__name__}")
+            unknown = sorted((k for k in turn if k not in KNOWN_KEYS), key=str)
             if unknown:
-                raise ValueError(f"turn {i}: unknown keys {unknown}; known keys are {sorted(KNOWN_KEYS)}")
-            if turn.get("speaker") is None:
-                raise ValueError(f"turn {i}: missing 'speaker'")
+                raise ValueError(f"{at}: unknown keys {unknown}; known keys are {sorted(KNOWN_KEYS)}")
+            speaker, text, rate = turn.get("speaker"), turn.get("text"), turn.get("sampling_rate")
+            if speaker is None:
+                raise ValueError(f"{at}: missing 'speaker'")
+            if isinstance(speaker, bool) or not isinstance(speaker, (str, int, np.integer)):
+                raise TypeError(f"{at}: 'speaker' must be a name (a string) or an integer, got {type(speaker).__name__}")
+            if text is not None and not isinstance(text, str):
+                raise TypeError(f"{at}: 'text' must be a string, got {type(text).__name__}")
+            for key, value in (("speaker", speaker), ("text", text)):
+                check_unicode(value, f"{at}: {key!r}")  # speakers are read too, in the text context
+            if rate is not None and (isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or rate <= 0):
+                raise ValueError(f"{at}: 'sampling_rate' must be a positive integer (Hz), got {rate!r}")
 
-    def _modality_features(self, modality: str, dialogue) -> np.ndarray | None:
+    def _modality_features(self, modality: str, dialogue: list, where: str) -> np.ndarray | None:
         """(turns, dim) features of one modality; None when no turn has it and the config allows zeros."""
         config = self.model.config
         dim = config.input_dims[modality]
@@ -349,48 +419,56 @@ class ConversationEmotionPipeline(Pipeline):
         missing = []
         for i, turn in enumerate(dialogue):
             if turn.get(f"{modality}_features") is not None:
-                vector = np.asarray(turn[f"{modality}_features"], dtype=np.float32).reshape(-1)
-                if vector.shape[0] != dim:
-                    raise ValueError(f"turn {i}: {modality}_features has dimension {vector.shape[0]} but the model expects {dim}")
-                vectors[i] = vector
+                vectors[i] = feature_vector(turn[f"{modality}_features"], f"{turn_name(where, i)}: {modality}_features", dim)
             elif not any(turn.get(k) is not None for k in RAW_KEYS[modality]):
                 missing.append(i)
         if missing and config.missing_modality != "zeros":
             raise ValueError(
-                f"turn {missing[0]}: no {modality} input ({' or '.join(RAW_KEYS[modality])} or {modality}_features), "
-                f"but the model uses modalities {config.modalities}; give it, or use a model with missing_modality='zeros'"
+                f"{turn_name(where, missing[0])}: no {modality} input ({' or '.join(RAW_KEYS[modality])} or "
+                f"{modality}_features), but the model uses modalities {config.modalities}; give it, or use a model "
+                "with missing_modality='zeros'"
             )
         if len(missing) == len(dialogue):
             return None
         todo = [i for i, v in enumerate(vectors) if v is None and i not in missing]
         if todo:
-            computed = self._extract(modality, dialogue, todo)
-            for i, vector in zip(todo, computed):
-                if vector.shape[0] != dim:
-                    raise ValueError(
-                        f"turn {i}: the {modality} extractor gives dimension {vector.shape[0]} but the model expects {dim}"
-                    )
-                vectors[i] = vector
+            for i, vector in zip(todo, self._extract(modality, dialogue, todo, where)):
+                vectors[i] = feature_vector(vector, f"{turn_name(where, i)}: the {modality} extractor's output", dim)
         return np.stack([np.zeros(dim, np.float32) if v is None else v for v in vectors])
 
-    def _extract(self, modality: str, dialogue, turns: list[int]) -> list[np.ndarray]:
+    def _extract(self, modality: str, dialogue: list, turns: list[int], where: str) -> list[np.ndarray]:
         extractor = self.extractor(modality)
         if modality == "text":
-            texts = [str(t.get("text") or "") for t in dialogue]
+            texts = [t.get("text") or "" for t in dialogue]
             contexts = extractor.dialogue_contexts(texts, [str(t["speaker"]) for t in dialogue])
             return list(extractor.encode([texts[i] for i in turns], [contexts[i] for i in turns] if contexts else None))
-        if modality == "audio":
-            return [extractor(dialogue[i]["audio"], dialogue[i].get("sampling_rate")) for i in turns]
-        return [extractor(frames=dialogue[i].get("frames"), faces=dialogue[i].get("faces")) for i in turns]
+        vectors = []
+        for i in turns:
+            turn = dialogue[i]
+            try:
+                if modality == "audio":
+                    audio = turn["audio"]  # a list of samples is a waveform, not a list of utterances
+                    audio = np.asarray(audio, dtype=np.float32) if isinstance(audio, (list, tuple)) else audio
+                    vectors.append(extractor(audio, turn.get("sampling_rate")))
+                else:
+                    vectors.append(extractor(frames=turn.get("frames"), faces=turn.get("faces")))
+            except (TypeError, ValueError, OSError, EOFError, wave.Error) as error:  # unreadable input, named by turn
+                kind = TypeError if isinstance(error, TypeError) else FileNotFoundError if isinstance(error, FileNotFoundError) else ValueError
+                raise kind(f"{turn_name(where, i)}: {modality} input: {error}") from error
+        return vectors
 
-    def preprocess(self, dialogue):
-        dialogue = list(dialogue)
-        self._check_turns(dialogue)
+    def preprocess(self, item):
+        where, dialogue = item  # (the dialogue's name in a list of them, or "", its turns): see __call__
         inputs = {}
         for modality in self.model.config.modalities:
-            features = self._modality_features(modality, dialogue)
+            features = self._modality_features(modality, dialogue, where)
             if features is not None:
                 inputs[f"{modality}_features"] = torch.from_numpy(features)[None]
+        if not inputs:
+            raise ValueError(
+                f"emotion-conversation: {where or 'the dialogue'} has no input for any of the model's modalities "
+                f"{self.model.config.modalities}"
+            )
         inputs["speaker_ids"] = torch.tensor([speaker_indices([t["speaker"] for t in dialogue])])
         inputs["attention_mask"] = torch.ones_like(inputs["speaker_ids"])
         return {"model_inputs": inputs, "speakers": [t["speaker"] for t in dialogue]}
