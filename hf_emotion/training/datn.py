@@ -2,9 +2,12 @@
 
 `train_datn` builds one word-level vocabulary over the target and source training texts,
 initialises the embeddings from pretrained vectors, alternates sentiment and emotion batches
-(`InterleavedTrainer`; "base" trains on emotion alone with the stock Trainer), keeps the epoch
+(`GuardedInterleavedTrainer`; "base" trains on emotion alone with `GuardedTrainer`), keeps the epoch
 whose dev Jaccard (at the threshold tuned on dev for that epoch) is best, tunes the final
 threshold on dev and writes it into the config. The test split is never read here.
+Training runs under the non-finite guard (guards.py; `DatnTrainingSetup.nonfinite_policy`), whose
+reports name the bad batch's dataset (source or target) and its rows' positions in that dataset,
+and an interrupted run resumes from its last checkpoint (`resume_from_checkpoint`).
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from types import SimpleNamespace
 import datasets
 import numpy as np
 from datasets import DatasetDict
-from transformers import DataCollatorWithPadding, EarlyStoppingCallback, Trainer, set_seed
+from transformers import DataCollatorWithPadding, EarlyStoppingCallback, set_seed
 
-from .interleaved import InterleavedTrainer
+from .checkpoints import resume_point
+from .guards import GuardedTrainer, check_policy, with_example_ids
+from .interleaved import GuardedInterleavedTrainer
 from .multilabel import (
     build_text_inputs,
     encode_multilabel,
@@ -61,6 +66,7 @@ class DatnTrainingSetup:
     threshold_metric: str = "jaccard"
     use_cpu: bool | None = None
     progress_bar: bool = False  # the Trainer's tqdm bar (the CLI turns it on)
+    nonfinite_policy: str = "stop"  # on a NaN/inf loss: "stop" (raise) or "skip" (drop that update)
     config_overrides: dict = field(default_factory=dict)
 
 
@@ -118,13 +124,21 @@ def dev_tuned_compute_metrics(config, mode: str, metric: str):
 
 
 def train_datn(target: DatasetDict, source: DatasetDict | None, output_dir: str | Path,
-               setup: DatnTrainingSetup | None = None) -> DatnTrainingResult:
+               setup: DatnTrainingSetup | None = None, *, resume_from_checkpoint: str | bool | None = None,
+               callbacks: list | None = None) -> DatnTrainingResult:
     """Train DATN on `target` (train/validation; text + Sequence(ClassLabel) labels) with `source`
     (sentiment; text + label; the splits in `setup.source_splits`) and save the dev-selected model,
-    its tokenizer and `training_record.json` to `output_dir`. "base" needs no source."""
+    its tokenizer and `training_record.json` to `output_dir`. "base" needs no source.
+
+    `resume_from_checkpoint` (a checkpoint folder under `output_dir/checkpoints`, or True for the
+    newest one whose save finished) continues an interrupted run with the same data and setup: weights, optimizer, RNG,
+    best epoch so far and the data position come from the checkpoint. Non-finite-loss reports give
+    target ids as rows of `target["train"]` and source ids as rows of the source splits
+    concatenated in `setup.source_splits` order."""
     from hf_emotion.models.datn import DatnConfig, DatnForSequenceClassification
 
     setup = setup or DatnTrainingSetup()
+    check_policy(setup.nonfinite_policy)
     transfer = setup.variant != "base"
     require_splits(target, "train", "validation")
     if transfer:
@@ -134,6 +148,7 @@ def train_datn(target: DatasetDict, source: DatasetDict | None, output_dir: str 
         for split in setup.source_splits:  # refuse unknown labels before the slow steps
             sentiment_label_ids(source[split], setup.source_labels, name=f"source split {split!r}")
     output_dir = Path(output_dir)
+    resume_from_checkpoint = resume_point(resume_from_checkpoint, output_dir / "checkpoints")  # before the slow steps
     names = label_names(target)
     started = time.perf_counter()
 
@@ -158,12 +173,14 @@ def train_datn(target: DatasetDict, source: DatasetDict | None, output_dir: str 
     set_embeddings(model, inputs.embeddings)
 
     encoded = encode_multilabel(target, tokenizer, len(names), max_length=setup.max_length)
+    encoded["train"] = with_example_ids(encoded["train"])  # lets the non-finite guard name the rows
     args = epoch_training_arguments(
         setup,
         output_dir / "checkpoints",
         max_grad_norm=setup.max_grad_norm,
-        save_total_limit=1,
+        save_total_limit=2,  # the best and the last (to resume from); with 1 the Trainer deletes the last at the end
         label_names=["labels"],  # sentiment_labels is a training-only input, never evaluated
+        restore_callback_states_from_checkpoint=True,  # early stopping's count of stale epochs resumes too
     )
     common = dict(
         model=model,
@@ -173,19 +190,20 @@ def train_datn(target: DatasetDict, source: DatasetDict | None, output_dir: str 
         data_collator=DataCollatorWithPadding(tokenizer),
         processing_class=tokenizer,
         compute_metrics=dev_tuned_compute_metrics(config, setup.threshold_mode, setup.threshold_metric),
-        callbacks=[EarlyStoppingCallback(setup.patience)] if setup.patience else [],
+        callbacks=[*([EarlyStoppingCallback(setup.patience)] if setup.patience else []), *(callbacks or [])],
+        nonfinite_policy=setup.nonfinite_policy,
     )
     if transfer:
-        sentiment = datasets.concatenate_datasets([
+        sentiment = with_example_ids(datasets.concatenate_datasets([
             encode_sentiment(source[split], tokenizer, setup.source_labels, max_length=setup.max_length,
                              name=f"source split {split!r}")
             for split in source_splits
-        ])
-        trainer = InterleavedTrainer(**common, source_dataset=sentiment, source_batches=setup.source_batches,
-                                     target_batches=setup.target_batches, order=setup.order)
+        ]))
+        trainer = GuardedInterleavedTrainer(**common, source_dataset=sentiment, source_batches=setup.source_batches,
+                                            target_batches=setup.target_batches, order=setup.order)
     else:
-        trainer = Trainer(**common)
-    trainer.train()
+        trainer = GuardedTrainer(**common)
+    trainer.train(resume_from_checkpoint=resume_from_checkpoint)
     model = trainer.model.eval()
     train_seconds = time.perf_counter() - started
 
@@ -201,11 +219,13 @@ def train_datn(target: DatasetDict, source: DatasetDict | None, output_dir: str 
         "source_rows": len(sentiment) if transfer else 0,
         "dev_metrics": dev_metrics,
         "thresholds": model.config.thresholds,
+        "nonfinite_batches": trainer.nonfinite_batches,
         "epochs_run": trainer.state.epoch,
         "best_checkpoint": trainer.state.best_model_checkpoint,
         "train_seconds": train_seconds,
         "log_history": trainer.state.log_history,
     }
-    save_record(output_dir / "training_record.json", record)
+    if trainer.args.should_save:
+        save_record(output_dir / "training_record.json", record)
     return DatnTrainingResult(model=model, tokenizer=tokenizer, trainer=trainer, dev_metrics=record["dev_metrics"],
                               record=record)

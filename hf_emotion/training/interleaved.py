@@ -8,6 +8,7 @@ the same: after a source batch's backward pass the gradients of every parameter 
 gradient entirely (no weight decay, no momentum step, no step count), so those parameters and
 their optimiser state stay bit-identical. Each parameter's Adam state then follows exactly the
 batches that update it. An epoch is one pass over the target data; the source data is cycled.
+`GuardedInterleavedTrainer` adds the non-finite guard (guards.py) and names the dataset of a bad batch.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import datasets
 import numpy as np
 from torch.utils.data import DataLoader, Dataset, Sampler
 from transformers import Trainer
+
+from .guards import NonFiniteGuard, NonFiniteLossError
 
 ORDERS = ("source_first", "target_first")
 
@@ -176,7 +179,7 @@ class InterleavedTrainer(Trainer):
         return dataset
 
     def training_step(self, model, inputs, num_items_in_batch=None):
-        source_batch = "labels" not in inputs
+        source_batch = batch_dataset(inputs) == "source"
         loss = super().training_step(model, inputs, num_items_in_batch)
         if source_batch:
             for name, parameter in self.accelerator.unwrap_model(model).named_parameters():
@@ -185,4 +188,30 @@ class InterleavedTrainer(Trainer):
         return loss
 
 
-__all__ = ["InterleavedBatchSampler", "InterleavedTrainer", "SourceTargetDataset"]
+def batch_dataset(inputs) -> str:
+    """"source" or "target": which dataset an interleaved training batch came from (only target rows have `labels`)."""
+    return "target" if "labels" in inputs else "source"
+
+
+class GuardedInterleavedTrainer(NonFiniteGuard, InterleavedTrainer):
+    """`InterleavedTrainer` under the non-finite guard. Example ids are positions within the dataset
+    a batch came from (give `train_dataset` and `source_dataset` each an id column with
+    `with_example_ids`), so a target row and a source row may share an id: every report therefore
+    also names the dataset, in its message and as `report["dataset"]` ("source" or "target"). All
+    ranks train the same dataset at each step, so one name covers every rank's ids."""
+
+    def training_step(self, model, inputs, num_items_in_batch=None):
+        self._batch_dataset = batch_dataset(inputs)
+        return super().training_step(model, inputs, num_items_in_batch)
+
+    def _report(self, model, loss, example_ids) -> None:
+        try:
+            super()._report(model, loss, example_ids)
+        except NonFiniteLossError as error:
+            dataset = self._batch_dataset
+            raise NonFiniteLossError(f"{dataset} batch (example ids are rows of the {dataset} dataset): {error}",
+                                     {**error.report, "dataset": dataset}) from None
+        self.nonfinite_batches[-1]["dataset"] = self._batch_dataset  # "skip": the entry just logged
+
+
+__all__ = ["GuardedInterleavedTrainer", "InterleavedBatchSampler", "InterleavedTrainer", "SourceTargetDataset"]

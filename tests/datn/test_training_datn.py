@@ -30,20 +30,30 @@ def source_split(n, names=("negative", "neutral", "positive"), labels=None):
     return Dataset.from_dict({"text": texts, "label": labels}, features=features)
 
 
-@pytest.fixture
-def data():
+def tiny_data():
+    """(target, source): 24 + 10 emotion rows, 12 + 6 sentiment rows."""
     target = DatasetDict(train=target_split(24, 0), validation=target_split(10, 1))
     source = DatasetDict(train=source_split(12), validation=source_split(6))
     return target, source
 
 
 @pytest.fixture
-def vectors(tmp_path):
-    path = tmp_path / "vectors.txt"
+def data():
+    return tiny_data()
+
+
+def write_vectors(folder) -> str:
+    """A 6-dimensional GloVe-format file covering most fixture words, in `folder`."""
+    path = folder / "vectors.txt"
     words = ["i", "am", "and", "today", "day", "great", *WORDS]
     path.write_text("".join(f"{w} " + " ".join(f"{(i * 7 + j) % 5 / 5:.2f}" for j in range(6)) + "\n"
                             for i, w in enumerate(words)))
     return str(path)
+
+
+@pytest.fixture
+def vectors(tmp_path):
+    return write_vectors(tmp_path)
 
 
 def tiny_setup(vectors, **overrides):

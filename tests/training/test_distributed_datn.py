@@ -3,9 +3,13 @@
 
 accelerate deals the sampler's batches out round-robin (rank r gets batches r, r + 2, ...), so
 InterleavedBatchSampler yields each global batch (batch_size x processes) as one slice per rank,
-in a row; before that, rank 0 saw only source batches and rank 1 only target batches."""
+in a row; before that, rank 0 saw only source batches and rank 1 only target batches.
+
+The run is guarded (GuardedInterleavedTrainer, nonfinite_policy="skip") and one target row has a
+NaN label: the rank whose slice holds it must make both ranks drop that update, or they drift."""
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -15,7 +19,7 @@ import pytest
 
 
 @pytest.mark.slow
-def test_interleaving_stays_in_lockstep_across_two_processes(tmp_path):
+def test_guarded_interleaving_stays_in_lockstep_across_two_processes(tmp_path):
     """About 15 s on 2 busy cores."""
     script = Path(__file__).with_name("ddp_datn.py")
     env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
@@ -25,3 +29,8 @@ def test_interleaving_stays_in_lockstep_across_two_processes(tmp_path):
     ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
     assert ranks[0]["kinds"] == ranks[1]["kinds"] == "ststst"
     assert ranks[0]["checksum"] == pytest.approx(ranks[1]["checksum"], abs=1e-6)
+    (batch,) = ranks[0]["skipped"]  # the one poisoned row, in the one epoch
+    assert batch["dataset"] == "target" and batch["step"] % 2 == 0
+    assert 7 in batch["example_ids"] and len(batch["example_ids"]) == 4  # ddp_datn.POISONED, among both ranks' rows
+    assert sorted(math.isnan(loss) for loss in batch["losses"]) == [False, True]  # the clean rank dropped its update too
+    assert [{**b, "losses": None} for b in ranks[1]["skipped"]] == [{**batch, "losses": None}]  # NaN != NaN

@@ -1,5 +1,6 @@
 """DATN's interleaved training under faults: a run killed between a source batch and its target
-batch resumes to the same weights, and the non-finite guard composes with InterleavedTrainer."""
+batch resumes to the same weights, and the non-finite guard (GuardedInterleavedTrainer) names a bad
+target row and its dataset."""
 
 import math
 
@@ -11,12 +12,8 @@ from transformers import TrainingArguments, default_data_collator
 from datn.test_interleaved import fixture_data, tiny_model
 from training.lem_runs import StepCounter
 
-from hf_emotion.training.guards import NonFiniteGuard, NonFiniteLossError, with_example_ids
-from hf_emotion.training.interleaved import InterleavedTrainer
-
-
-class GuardedInterleavedTrainer(NonFiniteGuard, InterleavedTrainer):
-    pass
+from hf_emotion.training.guards import NonFiniteLossError, with_example_ids
+from hf_emotion.training.interleaved import GuardedInterleavedTrainer
 
 
 def interleaved(output_dir, max_steps, target=None, **kwargs):
@@ -25,7 +22,7 @@ def interleaved(output_dir, max_steps, target=None, **kwargs):
                              save_strategy="steps", save_steps=1, seed=0, disable_tqdm=True)
     return GuardedInterleavedTrainer(model=tiny_model(), args=args, data_collator=default_data_collator,
                                      train_dataset=with_example_ids(fixture_data(12, 1, source=False) if target is None else target),
-                                     source_dataset=fixture_data(10, 2, source=True), **kwargs)
+                                     source_dataset=with_example_ids(fixture_data(10, 2, source=True)), **kwargs)
 
 
 @pytest.mark.parametrize("checkpoint", [1, 3])
@@ -44,10 +41,16 @@ def test_resume_between_a_source_and_its_target_batch(tmp_path, checkpoint):
         assert torch.allclose(a, b, atol=1e-7), name
 
 
-def test_guard_names_the_poisoned_target_row(tmp_path):
+def poisoned_target(row: int = 7) -> Dataset:
+    """The 12 target rows of the interleaving fixtures, with a NaN label in `row`."""
     rows = fixture_data(12, 1, source=False).to_dict()
-    rows["labels"][7][0] = math.nan
-    target = Dataset.from_dict(rows)
+    rows["labels"][row][0] = math.nan
+    return Dataset.from_dict(rows)
+
+
+def test_guard_names_the_poisoned_target_row(tmp_path):
+    target = poisoned_target(7)
     with pytest.raises(NonFiniteLossError, match=r"example ids \[.*\b7\b.*\]") as caught:
         interleaved(tmp_path, max_steps=6, target=target).train()
     assert caught.value.report["step"] % 2 == 0  # a target step: source steps carry no labels to poison
+    assert caught.value.report["dataset"] == "target"
