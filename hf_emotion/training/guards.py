@@ -88,8 +88,14 @@ class NonFiniteGuard:
         if EXAMPLE_ID not in self._signature_columns:  # keep the id column through remove_unused_columns
             self._signature_columns.append(EXAMPLE_ID)
 
+    def batch_origin(self, inputs) -> str | None:
+        """The name of the dataset a training batch came from, for trainers that draw from several
+        (ids are then positions within that dataset, so reports must say which); None: one dataset."""
+        return None
+
     def training_step(self, model, inputs, num_items_in_batch=None):
         inputs = dict(inputs)
+        origin = self.batch_origin(inputs)
         example_ids = inputs.pop(EXAMPLE_ID, None)
         loss = super().training_step(model, inputs, num_items_in_batch)
         bad = torch.tensor([0.0 if torch.isfinite(loss).all() else 1.0], device=loss.device)
@@ -98,14 +104,14 @@ class NonFiniteGuard:
         if bad.item() > 0:
             self._dropping_window = True
             model.zero_grad(set_to_none=True)  # before anything can reach the optimizer
-            self._report(model, loss, example_ids)
+            self._report(model, loss, example_ids, origin)
         elif self._dropping_window:
             model.zero_grad(set_to_none=True)  # a later micro-batch of a dropped accumulation window
         if self.accelerator.gradient_state.sync_gradients:
             self._dropping_window = False
         return loss
 
-    def _report(self, model, loss, example_ids) -> None:
+    def _report(self, model, loss, example_ids, origin: str | None) -> None:
         from accelerate.utils import gather_object
 
         local = {
@@ -121,6 +127,9 @@ class NonFiniteGuard:
             "example_ids": [i for p in parts for i in p["example_ids"]] if known else None,
         }
         where = f"non-finite training loss {[p['loss'] for p in parts]} at step {report['step']}"
+        if origin is not None:  # every rank trains on the same dataset at a step
+            report["dataset"] = origin
+            where = f"{origin} batch (example ids are rows of the {origin} dataset): {where}"
         if report["epoch"] is not None:
             where += f" (epoch {report['epoch']:.2f})"
         ids = (f"example ids {report['example_ids']}" if known else

@@ -20,7 +20,7 @@ import numpy as np
 from torch.utils.data import DataLoader, Dataset, Sampler
 from transformers import Trainer
 
-from .guards import NonFiniteGuard, NonFiniteLossError
+from .guards import NonFiniteGuard
 
 ORDERS = ("source_first", "target_first")
 
@@ -200,18 +200,8 @@ class GuardedInterleavedTrainer(NonFiniteGuard, InterleavedTrainer):
     also names the dataset, in its message and as `report["dataset"]` ("source" or "target"). All
     ranks train the same dataset at each step, so one name covers every rank's ids."""
 
-    def training_step(self, model, inputs, num_items_in_batch=None):
-        self._batch_dataset = batch_dataset(inputs)
-        return super().training_step(model, inputs, num_items_in_batch)
-
-    def _report(self, model, loss, example_ids) -> None:
-        try:
-            super()._report(model, loss, example_ids)
-        except NonFiniteLossError as error:
-            dataset = self._batch_dataset
-            raise NonFiniteLossError(f"{dataset} batch (example ids are rows of the {dataset} dataset): {error}",
-                                     {**error.report, "dataset": dataset}) from None
-        self.nonfinite_batches[-1]["dataset"] = self._batch_dataset  # "skip": the entry just logged
+    def batch_origin(self, inputs) -> str:
+        return batch_dataset(inputs)
 
 
 __all__ = ["GuardedInterleavedTrainer", "InterleavedBatchSampler", "InterleavedTrainer", "SourceTargetDataset"]
