@@ -8,25 +8,17 @@ in a row; before that, rank 0 saw only source batches and rank 1 only target bat
 The run is guarded (GuardedInterleavedTrainer, nonfinite_policy="skip") and one target row has a
 NaN label: the rank whose slice holds it must make both ranks drop that update, or they drift."""
 
-import json
 import math
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+
+from training.two_processes import run_two_processes
 
 
 @pytest.mark.slow
 def test_guarded_interleaving_stays_in_lockstep_across_two_processes(tmp_path):
     """About 15 s on 2 busy cores."""
-    script = Path(__file__).with_name("ddp_datn.py")
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", str(script), str(tmp_path)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    ranks = run_two_processes("ddp_datn.py", tmp_path)
     assert ranks[0]["kinds"] == ranks[1]["kinds"] == "ststst"
     assert ranks[0]["checksum"] == pytest.approx(ranks[1]["checksum"], abs=1e-6)
     (batch,) = ranks[0]["skipped"]  # the one poisoned row, in the one epoch

@@ -6,15 +6,11 @@ The runs use dropout 0 and zero reparameterisation noise (`noiseless`): with noi
 ways draw different random numbers for the same rows (one generator per rank, or one draw per
 micro-batch), so only the noiseless model has one right answer to compare against."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from training.lem_runs import DETERMINISTIC, assert_same_weights, last_checkpoint, noiseless, tiny_data, tiny_setup
+from training.two_processes import run_two_processes
 
 from hf_emotion.training.lem import train_lem
 
@@ -54,12 +50,7 @@ def test_gradient_accumulation_equals_the_larger_batch(reference, tmp_path):
 def test_two_processes_equal_one_process_with_the_same_global_batch(reference, tmp_path):
     """About 20 s on 2 busy cores, mostly the start-up of two Python processes."""
     expected, (weights, history) = reference
-    script = Path(__file__).with_name("ddp_lem.py")
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", str(script), str(tmp_path)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    ranks = run_two_processes("ddp_lem.py", tmp_path)
     assert [r["world_size"] for r in ranks] == [2, 2]
     assert ranks[0] == ranks[1]  # same phases, dev metrics and tuned thresholds on both ranks
     assert ranks[0]["phase_history"] == PHASES

@@ -16,9 +16,6 @@ gradients and 0.15 in the weights."""
 
 import json
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +25,7 @@ from safetensors.torch import load_file
 from multiemo.helpers_multiemo import TINY_TRAINING, StepGradients, recorded_batches, tiny_dialogues, tiny_training_setup
 from training.lem_runs import StepCounter, assert_same_weights, last_checkpoint
 from training.test_resume import Killed, KillAt
+from training.two_processes import run_two_processes
 
 from hf_emotion.models.multiemo import MultiEmoForConversationClassification
 from hf_emotion.training.conversation import train_multiemo
@@ -85,12 +83,7 @@ def test_gradient_accumulation_equals_the_larger_batch(reference, tmp_path, monk
 def test_two_processes_equal_one_process_with_the_same_global_batch(reference, tmp_path):
     """10-20 s on 2 busy cores, mostly the start-up of two Python processes."""
     record, batches, steps, (weights, history), _ = reference
-    script = Path(__file__).with_name("ddp_multiemo.py")
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", str(script), str(tmp_path)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    ranks = run_two_processes("ddp_multiemo.py", tmp_path)
     assert [r["world_size"] for r in ranks] == [2, 2]
     # each global step trains on the same 4 dialogues as the one-process run (the length grouping
     # is cut by the global batch, then dealt out rank by rank)
