@@ -6,7 +6,6 @@ The runs use dropout 0 and zero reparameterisation noise (`noiseless`): with noi
 ways draw different random numbers for the same rows (one generator per rank, or one draw per
 micro-batch), so only the noiseless model has one right answer to compare against."""
 
-
 import pytest
 
 from training.lem_runs import DETERMINISTIC, assert_same_weights, last_checkpoint, noiseless, tiny_data, tiny_setup
