@@ -22,6 +22,7 @@ from transformers.trainer_pt_utils import LengthGroupedSampler
 from ..pipelines.conversation import speaker_indices
 from .checkpoints import resume_point
 from .guards import EXAMPLE_ID, GuardedTrainer, check_policy, with_example_ids
+from .precision import device_arguments
 
 MODALITY_COLUMNS = ("text_features", "audio_features", "visual_features")
 
@@ -119,7 +120,9 @@ class MultiEmoTrainingSetup:
     learning_rate: float = 3e-4
     weight_decay: float = 1e-5
     seed: int = 42
-    use_cpu: bool | None = None
+    use_cpu: bool | None = None  # None: the CPU unless a GPU is there
+    bf16: bool = False  # mixed precision: bf16 autocast (CPU or GPU); fp16 needs a GPU
+    fp16: bool = False
     label_column: str = "emotions"
     speaker_column: str = "speakers"
     text_column: str = "utterances"
@@ -174,6 +177,7 @@ def train_multiemo(
 
     setup = setup or MultiEmoTrainingSetup()
     check_policy(setup.nonfinite_policy)
+    device_arguments(setup)  # an impossible device or precision is refused before the slow steps
     output_dir = Path(output_dir)
     resume_from_checkpoint = resume_point(resume_from_checkpoint, output_dir / "checkpoints")  # before the slow steps
     missing = [s for s in ("train", "validation") if s not in dataset]
@@ -223,7 +227,7 @@ def train_multiemo(
         logging_strategy="epoch",
         report_to="none",
         seed=setup.seed,
-        use_cpu=setup.use_cpu if setup.use_cpu is not None else not torch.cuda.is_available(),
+        **device_arguments(setup),
         dataloader_num_workers=0,
         disable_tqdm=True,
     )

@@ -35,6 +35,7 @@ from .multilabel import (
     set_embeddings,
     tune_and_save,
 )
+from .precision import device_arguments
 
 
 @dataclass
@@ -64,7 +65,9 @@ class DatnTrainingSetup:
     selection_metric: str = "jaccard"
     threshold_mode: str = "global"
     threshold_metric: str = "jaccard"
-    use_cpu: bool | None = None
+    use_cpu: bool | None = None  # None: the CPU unless a GPU is there
+    bf16: bool = False  # mixed precision: bf16 autocast (CPU or GPU); fp16 needs a GPU
+    fp16: bool = False
     progress_bar: bool = False  # the Trainer's tqdm bar (the CLI turns it on)
     nonfinite_policy: str = "stop"  # on a NaN/inf loss: "stop" (raise) or "skip" (drop that update)
     config_overrides: dict = field(default_factory=dict)
@@ -139,6 +142,7 @@ def train_datn(target: DatasetDict, source: DatasetDict | None, output_dir: str 
 
     setup = setup or DatnTrainingSetup()
     check_policy(setup.nonfinite_policy)
+    device_arguments(setup)  # an impossible device or precision is refused before the slow steps
     transfer = setup.variant != "base"
     require_splits(target, "train", "validation")
     if transfer:

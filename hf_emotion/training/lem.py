@@ -33,6 +33,7 @@ from .multilabel import (
     set_embeddings,
     tune_and_save,
 )
+from .precision import device_arguments
 
 
 class LemPhaseSchedule(TrainerCallback, ExportableState):
@@ -144,8 +145,9 @@ class LemTrainingSetup:
     selection_metric: str = "micro_f1"
     threshold_mode: str = "global"
     threshold_metric: str = "micro_f1"
-    bf16: bool = False
-    use_cpu: bool | None = None
+    use_cpu: bool | None = None  # None: the CPU unless a GPU is there
+    bf16: bool = False  # mixed precision: bf16 autocast (CPU or GPU); fp16 needs a GPU
+    fp16: bool = False
     config_overrides: dict = field(default_factory=dict)
     save_checkpoints: bool = True
     progress_bar: bool = False  # the Trainer's tqdm bar (the CLI turns it on; benchmarks log per epoch)
@@ -197,8 +199,9 @@ def train_lem(
     from hf_emotion.models.lem.modeling_lem import LemForSequenceClassification
 
     setup = setup or LemTrainingSetup()
-    require_splits(dataset, "train", "validation")
     check_policy(setup.nonfinite_policy)
+    device_arguments(setup)  # an impossible device or precision is refused before the slow steps
+    require_splits(dataset, "train", "validation")
     if isinstance(dataset["train"], IterableDataset) and not setup.max_steps:
         raise ValueError("the train split is an IterableDataset (no length): set LemTrainingSetup.max_steps")
     output_dir = Path(output_dir)
@@ -250,7 +253,6 @@ def train_lem(
         save_total_limit=2,
         load_best_model_at_end=setup.save_checkpoints,
         restore_callback_states_from_checkpoint=True,
-        bf16=setup.bf16,
     )
     trainer = GuardedTrainer(
         model=model,

@@ -15,6 +15,8 @@ import numpy as np
 import torch
 from datasets import DatasetDict, IterableDataset
 
+from .precision import device_arguments
+
 
 def label_names(dataset: DatasetDict, label_column: str = "labels") -> list[str]:
     """The label names from the dataset's `Sequence(ClassLabel)` feature (so id2label comes from the data)."""
@@ -102,8 +104,8 @@ def write_decision_rule(config, thresholds, *, mode: str, metric: str) -> None:
 
 def epoch_training_arguments(setup, output_dir, **overrides):
     """The TrainingArguments the text trainers share: evaluate (and save) every epoch, keep the dev-best
-    checkpoint by `setup.selection_metric`, a constant learning rate, the setup's seed, the CPU unless
-    a GPU is there. `overrides` are the trainer's own differences."""
+    checkpoint by `setup.selection_metric`, a constant learning rate, the setup's seed, the setup's
+    device and precision (`device_arguments`). `overrides` are the trainer's own differences."""
     from transformers import TrainingArguments
 
     values = dict(
@@ -123,9 +125,9 @@ def epoch_training_arguments(setup, output_dir, **overrides):
         report_to="none",
         seed=setup.seed,
         data_seed=setup.seed,
-        use_cpu=setup.use_cpu if setup.use_cpu is not None else not torch.cuda.is_available(),
         dataloader_num_workers=0,
         disable_tqdm=not setup.progress_bar,
+        **device_arguments(setup),
     )
     values.update(overrides)
     return TrainingArguments(**values)
