@@ -100,11 +100,13 @@ def main():
     long_rate = args.texts / seconds
     small_rate = statistics.median(small_rates)
     growth = samples[-1][1] - samples[0][1]
+    sampled = [rss for _, rss, _, _ in samples]
     print(f"\nlong run: {seconds:.1f} s, {long_rate:,.0f} texts/s; peak RSS of the process {peak_rss_mib():.0f} MiB")
     print(f"small batch ({args.small:,} texts, {len(small_rates)} runs): median {small_rate:,.0f} texts/s "
           f"(range {min(small_rates):,.0f}-{max(small_rates):,.0f})")
     print(f"long-run throughput / small-batch figure: {long_rate / small_rate:.3f} (target >= 0.90)")
-    print(f"RSS from {samples[0][0]:,} to {samples[-1][0]:,} texts: {growth:+.1f} MiB (flat: within a few MiB)")
+    print(f"RSS from {samples[0][0]:,} to {samples[-1][0]:,} texts: {growth:+.1f} MiB; "
+          f"samples between {min(sampled):.0f} and {max(sampled):.0f} MiB")
     print(f"most frequent labels: {labels.most_common(3)}")
 
 
