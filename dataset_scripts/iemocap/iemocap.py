@@ -17,7 +17,14 @@ from pathlib import Path
 import datasets
 
 from hf_emotion.data.cards import card_info
-from hf_emotion.data.readers import DataFormatError, load_plain_pickle, parse_choice, read_delimited, require_files
+from hf_emotion.data.readers import (
+    DataFormatError,
+    check_unicode,
+    load_plain_pickle,
+    parse_choice,
+    read_delimited,
+    require_files,
+)
 
 CORPUS_FOLDER = "iemocap"
 
@@ -68,7 +75,9 @@ class Iemocap(datasets.GeneratorBasedBuilder):
             ]
         path = self._pickle_path(what)
         splits = read_pickle(path)
-        return [datasets.SplitGenerator(name=split, gen_kwargs={"dialogues": d}) for split, d in splits.items()]
+        return [  # a split with no dialogue cannot be stored: left out
+            datasets.SplitGenerator(name=split, gen_kwargs={"dialogues": d}) for split, d in splits.items() if d
+        ]
 
     def _pickle_path(self, what: str) -> Path:
         folder, name = self.config.data_dir, self.config.pickle_file
@@ -99,15 +108,27 @@ def read_pickle(path: Path) -> dict[str, list[dict]]:
     for name in ("speakers", "labels", "sentences"):
         if not isinstance(parts[name], dict):
             raise DataFormatError(path, None, f"item {names.index(name)} ({name}) should be a dict, found {type(parts[name]).__name__}")
-    split_of: dict[str, str] = {}
+    split_of: dict[str | int, str] = {}
+    written: dict[str, str | int] = {}  # the dialogue_id column holds str(id): 1 and "1" would collide
     for split in ("train", "validation", "test"):
-        for dialogue_id in parts[split]:
+        ids = parts[split]
+        if not isinstance(ids, (list, tuple, set, frozenset)):
+            raise DataFormatError(path, None, f"item {names.index(split)} ({split} dialogue ids) should be a list, found {type(ids).__name__}")
+        for dialogue_id in sorted(ids, key=str) if isinstance(ids, (set, frozenset)) else ids:  # a set in a fixed order
+            if isinstance(dialogue_id, bool) or not isinstance(dialogue_id, (str, int)):
+                raise DataFormatError(path, None, f"the {split} ids hold {dialogue_id!r}; dialogue ids are strings or integers")
+            check_unicode(dialogue_id, path, None, f"the {split} dialogue id {dialogue_id!r}")
             if dialogue_id in split_of:
                 raise DataFormatError(path, None, f"dialogue {dialogue_id!r} is in both {split_of[dialogue_id]} and {split}")
+            if written.setdefault(str(dialogue_id), dialogue_id) != dialogue_id:
+                raise DataFormatError(path, None, f"dialogue ids {written[str(dialogue_id)]!r} and {dialogue_id!r} are both written {str(dialogue_id)!r}")
             split_of[dialogue_id] = split
-    unassigned = sorted(set(parts["labels"]) - set(split_of), key=str)
+    keyed = set(parts["speakers"]) | set(parts["labels"]) | set(parts["sentences"])
+    unassigned = sorted(keyed - set(split_of), key=str)
     if unassigned:
         raise DataFormatError(path, None, f"dialogues in no split: {', '.join(map(str, unassigned[:5]))} ({len(unassigned)} in all)")
+    if not split_of:
+        raise DataFormatError(path, None, "the pickle holds no dialogue")
     splits: dict[str, list[dict]] = {"train": [], "validation": [], "test": []}
     for dialogue_id, split in split_of.items():
         splits[split].append(_pickled_dialogue(path, parts, dialogue_id))
@@ -119,6 +140,9 @@ def _pickled_dialogue(path: Path, parts: dict, dialogue_id) -> dict:
     missing = [n for n in ("speakers", "labels", "sentences") if dialogue_id not in parts[n]]
     if missing:
         raise DataFormatError(path, None, f"{where} has no entry in {', '.join(missing)}")
+    for name in ("speakers", "labels", "sentences"):
+        if not isinstance(parts[name][dialogue_id], (list, tuple)):
+            raise DataFormatError(path, None, f"{where}: its {name} are {type(parts[name][dialogue_id]).__name__}, expected a list")
     speakers, labels, sentences = (list(parts[n][dialogue_id]) for n in ("speakers", "labels", "sentences"))
     if not len(speakers) == len(labels) == len(sentences):
         raise DataFormatError(
@@ -130,6 +154,7 @@ def _pickled_dialogue(path: Path, parts: dict, dialogue_id) -> dict:
     for i, (speaker, sentence) in enumerate(zip(speakers, sentences)):
         if not isinstance(speaker, str) or not isinstance(sentence, str):
             raise DataFormatError(path, None, f"{where}, utterance {i}: speaker and sentence must be strings")
+        check_unicode([speaker, sentence], path, None, f"{where}, utterance {i}: the speaker or sentence")
     return {"dialogue_id": str(dialogue_id), "speakers": speakers, "utterances": sentences, "emotions": labels}
 
 

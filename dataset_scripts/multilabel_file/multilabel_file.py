@@ -93,7 +93,8 @@ def read_user_files(config: MultilabelFileConfig) -> tuple[dict[str, list[dict]]
     list_column, binary_columns = layout
     names = list(config.label_names or binary_columns or sorted({n for rows in raw.values() for *_, labels in rows for n in labels}))
     if not names:
-        raise ValueError(f"column {list_column!r} names no label in any file; pass label_names=")
+        files = ", ".join(str(path) for paths in config.data_files.values() for path in paths)
+        raise DataFormatError(files, None, f"column {list_column!r} names no label in any file; pass label_names=")
     index = {name: i for i, name in enumerate(names)}
     splits = {}
     for split, rows in raw.items():
@@ -146,5 +147,10 @@ def _parse_row(path: Path, line: int, record: dict[str, Any], config: Multilabel
     text = record[config.text_column]
     if not isinstance(text, str):
         raise DataFormatError(path, line, f"column {config.text_column!r} holds {text!r}; expected text")
-    example_id = str(record[config.id_column]) if config.id_column else f"{path.name}:{line}"
-    return path, line, example_id, text, labels
+    if config.id_column:
+        example_id = record[config.id_column]
+        if isinstance(example_id, bool) or not isinstance(example_id, (str, int)):  # JSON null or 1.5 is no id
+            raise DataFormatError(path, line, f"column {config.id_column!r} holds {example_id!r}; expected a string or an integer id")
+    else:
+        example_id = f"{path.name}:{line}"
+    return path, line, str(example_id), text, labels

@@ -108,33 +108,41 @@ def read_document(path: Path, name: str) -> list[dict]:
         raise DataFormatError(path, None, f"not well-formed XML ({err})") from err
     if root.tag != "document":
         raise DataFormatError(path, None, f"root element is <{root.tag}>, expected <document>")
+    placed = [(p, s, sentence) for p, paragraph in enumerate(root.iter("paragraph"), start=1)
+              for s, sentence in enumerate(paragraph.iter("sentence"), start=1)]  # fmt: skip
+    # Every <sentence> must sit in exactly one <paragraph>: one outside would be dropped, one in
+    # nested paragraphs counted twice.
+    if len({id(sentence) for *_, sentence in placed}) != len(placed):
+        raise DataFormatError(path, None, "a <paragraph> inside another <paragraph>: its sentences would count twice")
+    stray = sum(1 for _ in root.iter("sentence")) - len(placed)
+    if stray:
+        raise DataFormatError(path, None, f"{stray} <sentence> element(s) outside any <paragraph>")
     examples = []
-    for p, paragraph in enumerate(root.iter("paragraph"), start=1):
-        for s, sentence in enumerate(paragraph.iter("sentence"), start=1):
-            where = f"paragraph {p}, sentence {s}"
-            intensities = [_intensity(path, where, sentence, tag) for tag in EMOTION_TAGS]
-            polarity = (sentence.findtext("Polarity") or "").strip()
-            if polarity not in POLARITIES:
-                raise DataFormatError(path, None, f"{where}: <Polarity> is {polarity!r}, expected one of {', '.join(POLARITIES)}")
-            tokens = (sentence.findtext("Segmented_S") or "").split()
-            words, tags = zip(*(t.rsplit("/", 1) if "/" in t else (t, "") for t in tokens)) if tokens else ((), ())
-            text = sentence.get("S")
-            if text is None:
-                raise DataFormatError(path, None, f"{where}: the <sentence> has no S attribute (its raw text)")
-            examples.append(
-                {
-                    "id": f"{name}/{p}/{s}",
-                    "document": name,
-                    "paragraph": p,
-                    "sentence": s,
-                    "text": text,
-                    "tokens": list(words),
-                    "pos_tags": list(tags),
-                    "labels": [k for k, value in enumerate(intensities) if value > 0],
-                    "intensities": intensities,
-                    "polarity": POLARITIES[polarity],
-                }
-            )
+    for p, s, sentence in placed:
+        where = f"paragraph {p}, sentence {s}"
+        intensities = [_intensity(path, where, sentence, tag) for tag in EMOTION_TAGS]
+        polarity = (sentence.findtext("Polarity") or "").strip()
+        if polarity not in POLARITIES:
+            raise DataFormatError(path, None, f"{where}: <Polarity> is {polarity!r}, expected one of {', '.join(POLARITIES)}")
+        tokens = (sentence.findtext("Segmented_S") or "").split()
+        words, tags = zip(*(t.rsplit("/", 1) if "/" in t else (t, "") for t in tokens)) if tokens else ((), ())
+        text = sentence.get("S")
+        if text is None:
+            raise DataFormatError(path, None, f"{where}: the <sentence> has no S attribute (its raw text)")
+        examples.append(
+            {
+                "id": f"{name}/{p}/{s}",
+                "document": name,
+                "paragraph": p,
+                "sentence": s,
+                "text": text,
+                "tokens": list(words),
+                "pos_tags": list(tags),
+                "labels": [k for k, value in enumerate(intensities) if value > 0],
+                "intensities": intensities,
+                "polarity": POLARITIES[polarity],
+            }
+        )
     if not examples:
         raise DataFormatError(path, None, "no <paragraph><sentence> elements: the document is empty")
     return examples

@@ -9,6 +9,7 @@ of a silently shorter dataset.
 from __future__ import annotations
 
 import ast
+import codecs
 import csv
 import json
 import pickle
@@ -53,11 +54,12 @@ def read_delimited(
     would swallow, merging rows); `quoted=True` is standard CSV. With `n_fields`, a
     record with another field count is an error. A leading UTF-8 BOM is ignored (one
     public copy of SemEval-2018 Arabic dev has it). Blank lines are skipped unless
-    `keep_blank` (they separate dialogues in some layouts); an empty file is an error.
+    `keep_blank` (they separate dialogues in some layouts); a file with no other line is
+    an error.
     """
     path = Path(path)
     quoting = csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE
-    seen_any = False
+    seen_any = seen_record = False
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter, quoting=quoting, strict=quoted)
         start = 1
@@ -69,6 +71,7 @@ def read_delimited(
                     if keep_blank:
                         yield line, []
                     continue
+                seen_record = True
                 if n_fields is not None and len(fields) != n_fields:
                     raise DataFormatError(
                         path, line, f"expected {n_fields} {_delimiter_name(delimiter)}-separated fields, found {len(fields)}"
@@ -77,9 +80,26 @@ def read_delimited(
         except csv.Error as err:
             raise DataFormatError(path, start, f"malformed CSV ({err})") from err
         except UnicodeDecodeError as err:
-            raise DataFormatError(path, None, f"not UTF-8 text ({err})") from err
-    if not seen_any:
-        raise DataFormatError(path, None, "the file is empty")
+            raise _first_undecodable_line(path, err) from err
+    if not seen_record:
+        raise DataFormatError(path, None, "the file is empty: only blank lines" if seen_any else "the file is empty")
+
+
+def _not_utf8(path: Path, line: int, err: UnicodeDecodeError) -> DataFormatError:
+    """Undecodable bytes: a whole-file problem (the encoding is wrong), the first bad line in the message."""
+    return DataFormatError(path, None, f"not UTF-8 text, first at line {line} (byte 0x{err.object[err.start]:02x})")
+
+
+def _first_undecodable_line(path: Path, err: UnicodeDecodeError) -> DataFormatError:
+    """`_not_utf8` for a file the csv reader failed on: its decoder knows only a position in a buffer,
+    so the file is decoded again; lines are counted as the reader counts them (\\n, \\r\\n or \\r)."""
+    data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as first:
+        before = data[: first.start]
+        return _not_utf8(path, before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1, first)
+    return DataFormatError(path, None, f"not UTF-8 text ({err})")  # the file changed while it was read
 
 
 def _delimiter_name(delimiter: str) -> str:
@@ -114,12 +134,15 @@ def parse_binary(value: Any, path: str | Path, line: int, column: str) -> int:
     raise DataFormatError(path, line, f"column {column!r} holds {value!r}; expected 0 or 1")
 
 
+INT32_LIMIT = 2**31  # the builders store ids and counts as Arrow int32
+
+
 def parse_int(value: str, path: str | Path, line: int, column: str) -> int:
-    """An integer cell; anything else is an error naming the cell."""
-    try:
-        return int(value)
-    except ValueError:
-        raise DataFormatError(path, line, f"column {column!r} holds {value!r}; expected an integer") from None
+    """A cell of ASCII digits below 2**31 (an id or a count); anything else, including the signs,
+    spaces, underscores and non-ASCII digits that int() would take, is an error naming the cell."""
+    if not (value.isascii() and value.isdigit() and int(value) < INT32_LIMIT):
+        raise DataFormatError(path, line, f"column {column!r} holds {value!r}; expected a whole number from 0 to {INT32_LIMIT - 1}")
+    return int(value)
 
 
 def parse_choice(value: str, choices: Sequence[str], path: str | Path, line: int, column: str) -> str:
@@ -152,21 +175,61 @@ def parse_label_names(value: Any, delimiter: str, path: str | Path, line: int, c
     return list(dict.fromkeys(names))
 
 
+def check_unicode(value: Any, path: str | Path, line: int | None, field: str) -> None:
+    """Refuse a string holding a lone surrogate (a JSON "\\ud800" escape, text pickled by Python):
+    it is not Unicode text and Arrow cannot store it. A list is checked item by item."""
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            check_unicode(item, path, line, field)
+    elif isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise DataFormatError(
+                path, line, f"{field} holds the lone surrogate {value[err.start]!r} at character {err.start}, which is not Unicode text"
+            ) from None
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are unique (json.loads would keep the last value of a repeated key)."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        repeated = next(key for key, _ in pairs if sum(k == key for k, _ in pairs) > 1)
+        raise ValueError(f"key {repeated!r} repeats")
+    return record
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield `(line_number, object)` for each non-blank line of a JSON Lines file."""
+    """Yield `(line_number, object)` for each non-blank line of a JSON Lines file (UTF-8, a BOM
+    allowed). Strict JSON: a repeated key, NaN/Infinity or a lone surrogate is an error."""
     path = Path(path)
     seen_any = False
-    with open(path, encoding="utf-8-sig") as handle:
+    with open(path, "rb") as handle:
         for line_number, raw in enumerate(handle, start=1):
-            if not raw.strip():
+            if line_number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise _not_utf8(path, line_number, err) from err
+            if not text.strip():
                 continue
             seen_any = True
             try:
-                record = json.loads(raw)
+                record = json.loads(text, object_pairs_hook=_json_object, parse_constant=_no_constant)
             except json.JSONDecodeError as err:
                 raise DataFormatError(path, line_number, f"invalid JSON ({err.msg})") from err
+            except ValueError as err:  # from the hooks above, or a number too long for int()
+                raise DataFormatError(path, line_number, f"invalid JSON ({err})") from err
             if not isinstance(record, dict):
                 raise DataFormatError(path, line_number, f"expected a JSON object, found {type(record).__name__}")
+            for key, value in record.items():
+                check_unicode(key, path, line_number, "a key")
+                check_unicode(value, path, line_number, f"key {key!r}")
             yield line_number, record
     if not seen_any:
         raise DataFormatError(path, None, "the file is empty")
@@ -191,6 +254,8 @@ def read_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
         raise DataFormatError(path, header_line, f"the header repeats column(s) {', '.join(repeated)}")
+    if not all(c.strip() for c in header):  # e.g. the unnamed index column pandas writes
+        raise DataFormatError(path, header_line, f"column {[c.strip() for c in header].index('') + 1} of the header has no name")
     for line, fields in rows:
         if len(fields) != len(header):
             raise DataFormatError(
@@ -220,3 +285,5 @@ def load_plain_pickle(path: str | Path) -> Any:
             raise DataFormatError(path, None, str(err)) from err
         except EOFError as err:
             raise DataFormatError(path, None, "the file is empty or truncated") from err
+        except Exception as err:  # corrupt bytes raise anything from IndexError to MemoryError; pickle lists no closed set
+            raise DataFormatError(path, None, f"not a readable pickle ({type(err).__name__}: {err})") from err
