@@ -710,7 +710,7 @@ def clean_file(builder: str, split: str, config: str | None) -> tuple[str, list[
                                                 "emotions": [0, 1]}]  # fmt: skip
 
 
-# ---- the tests: one per builder, each a share of the surface's budget --------------------------------
+# ---- the tests: one per builder (layout), each with its share of the surface's budget -----------------
 
 
 @settings(FUZZ, max_examples=CASES["semeval2018_ec"])
@@ -733,7 +733,7 @@ def test_meld(case):
 
 @settings(FUZZ, max_examples=CASES["iemocap_text"])
 @given(iemocap_text_case())
-def test_iemocap_text_layout(case):
+def test_iemocap_text(case):
     check(case)
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from transformers import pipeline
 
 FUZZ = settings.get_profile("fuzz")
-CASES = {"rule": 500, "threshold": 300, "batch": 200, "long": 300, "bad_item": 250, "bad_input": 150, "bad_argument": 300}
+CASES = {"rule": 500, "threshold": 300, "batch": 200, "long": 200, "bad_item": 300, "bad_input": 200, "bad_argument": 300}
 assert sum(CASES.values()) >= FUZZ.max_examples  # the emotion-multilabel surface's budget (tests/conftest.py)
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=80) | st.lists(
