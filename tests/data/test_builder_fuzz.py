@@ -14,8 +14,8 @@ import json
 import pickle
 import re
 import tempfile
-import zlib
 import xml.etree.ElementTree as ET
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -118,7 +118,8 @@ def test_any_dialogue_gets_one_distribution_per_turn(classifiers, model_and_turn
 
 def not_a(kind):
     """Values that are not `kind`, for the corruptions below."""
-    others = {"dict": st.none() | st.text(max_size=3) | st.integers() | st.floats(),  # a list: test_an_input_that...
+    # (a list in place of a turn makes the input a list of dialogues: test_an_input_that_is_not_a_dialogue_is_named)
+    others = {"dict": st.none() | st.text(max_size=3) | st.integers() | st.floats(),
               "speaker": st.floats() | st.booleans() | st.binary(max_size=2) | st.lists(st.text(max_size=2), max_size=2)
                          | st.dictionaries(st.text(max_size=1), st.integers(), max_size=1),
               "text": st.integers() | st.floats() | st.binary(max_size=2) | st.lists(st.text(max_size=2), max_size=2),
@@ -204,9 +205,9 @@ def test_an_input_that_is_not_a_dialogue_is_named(classifiers, model, data):
 def test_long_dialogues_with_many_speakers_are_no_special_case(classifiers, model, length, speakers, seed):
     """Hundreds of turns and speakers (ready features, so the case stays cheap), with texts in a few turns."""
     rng = np.random.default_rng(seed)
+    other = "visual" if model == "strict" else "audio"
     turns = [{"speaker": f"s{rng.integers(speakers)}", "text_features": rng.standard_normal(DIMS["text"]),
-              "visual_features" if model == "strict" else "audio_features": rng.standard_normal(DIMS[
-                  "visual" if model == "strict" else "audio"])} for _ in range(length)]  # fmt: skip
+              f"{other}_features": rng.standard_normal(DIMS[other])} for _ in range(length)]  # fmt: skip
     for i in rng.choice(length, size=3, replace=False):
         turns[i] = {k: v for k, v in turns[i].items() if k != "text_features"} | {"text": " ".join(rng.choice(WORDS, 5))}
     assert_one_distribution_per_turn(classifiers[model](turns), turns)
