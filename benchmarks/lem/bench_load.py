@@ -11,7 +11,8 @@ In one process, interleaved (the machine is shared and its speed drifts, so the 
 taken in turns rather than one after the other):
 - long run: `clf(KeyDataset(dataset, "text"), batch_size=...)` over every row, paused after every
   10% of the rows to sample RSS and to take one small-batch figure;
-- small-batch figure: throughput over the first --small texts passed as a list, once before the
+- small-batch figure: throughput over --small texts spread evenly over the rows (so their lengths,
+  which set the padding, are distributed as the long run's), passed as a list, once before the
   long run and at each pause; its median is the reference, and its time is left out of the
   long run's;
 - the process's peak RSS (getrusage) at the end.
@@ -74,7 +75,7 @@ def main():
         rows = itertools.islice(itertools.cycle(pool), args.texts)
         dataset = Dataset.from_generator(lambda: ({"text": t} for t in rows), cache_dir=cache)
         clf = pipeline("emotion-multilabel", model=args.model)
-        small = list(dataset.select(range(args.small))["text"])
+        small = list(dataset.select(range(0, args.texts, max(1, args.texts // args.small)))["text"])[: args.small]
         clf(small[:256], batch_size=args.batch_size)  # warm-up
         small_rates = [args.small / small_batch_seconds(clf, small, args.batch_size)]
         print(f"{args.texts:,} texts ({origin}, {len(pool):,} distinct), batch size {args.batch_size}, "
