@@ -170,9 +170,8 @@ def test_tokenizer_agrees_with_pre_tokenize(tokenizer, text):
     """The vocabulary builder counts `pre_tokenize`; the tokenizer must split text the same way."""
     pieces = pre_tokenize(text)
     assert all(piece and not any(ch in " \t\n\r\u00a0\u3000" for ch in piece) for piece in pieces)
-    if "[" not in text:  # literal "[PAD]"/"[UNK]" are special tokens, matched before normalisation
-        vocab = tokenizer.get_vocab()
-        assert tokenizer(text)["input_ids"] == [vocab.get(piece, 1) for piece in pieces]
+    vocab = tokenizer.get_vocab()  # a typed "[PAD]"/"[UNK]" is text too (split_special_tokens)
+    assert tokenizer(text)["input_ids"] == [vocab.get(piece, 1) for piece in pieces]
 
 
 def test_non_string_text_is_named():
