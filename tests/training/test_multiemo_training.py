@@ -91,7 +91,7 @@ def test_two_processes_equal_one_process_with_the_same_global_batch(reference, t
     assert ranks[0]["dev_history"] == ranks[1]["dev_history"] == record["dev_history"]
     assert ranks[0]["dev_metrics"] == ranks[1]["dev_metrics"] == pytest.approx(record["dev_metrics"])
     for rank in (0, 1):
-        assert_same_gradients(torch.load(tmp_path / f"gradients{rank}.pt"), steps, atol=GRADIENT_ATOL)
+        assert_same_gradients(torch.load(tmp_path / f"gradients{rank}.pt", weights_only=True), steps, atol=GRADIENT_ATOL)
     ddp_weights, ddp_history = last_checkpoint(tmp_path / "model")
     assert train_losses(ddp_history) == pytest.approx(train_losses(history), rel=1e-6)
     assert_same_weights(ddp_weights, weights, atol=WEIGHT_ATOL)
